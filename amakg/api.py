@@ -1,0 +1,100 @@
+"""The Python API: open the built knowledge graph and ask it questions.
+
+    >>> from amakg.api import open_graph
+    >>> kg = open_graph()
+    >>> [(r["year"].toPython(), str(r["categoryName"])) for r in kg.run("wins", artist="BTS").rows][:1]
+    [(2018, 'Favorite Social Artist')]
+
+open_graph() reuses dist/ when it was built from the current inputs (no re-reasoning);
+otherwise it builds in memory (and says so on stderr) without writing anything.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Collection
+from pathlib import Path
+
+from rdflib import URIRef
+
+from . import queries, resources
+from .build import Built, build
+from .dataset import fingerprint, read_manifest
+from .guard import check_query
+from .store import QueryResult, Store
+from .vocab import INFERRED
+
+DEFAULT_MAX_ROWS = 100_000
+
+
+def default_dist() -> Path:
+    """dist/ beside the checkout's data/, or ./dist for an installed package."""
+    root = resources.root()
+    return root / "dist" if root.name != "_resources" else Path.cwd() / "dist"
+
+
+class KnowledgeGraph:
+    """The built graph: every named graph in one store, queried with SPARQL."""
+
+    def __init__(self, store: Store, graphs: list[URIRef]) -> None:
+        self.store = store
+        self.graphs = graphs
+
+    @property
+    def asserted_graphs(self) -> list[URIRef]:
+        return [g for g in self.graphs if g != INFERRED]
+
+    def sparql(
+        self,
+        query: str,
+        *,
+        bindings: dict | None = None,
+        asserted_only: bool = False,
+        max_rows: int | None = DEFAULT_MAX_ROWS,
+        allowed_endpoints: Collection[str] = (),
+    ) -> QueryResult:
+        """Run ad-hoc SPARQL over asserted + inferred data (or asserted only).
+
+        Refuses updates, FROM/FROM NAMED and SERVICE (unless its endpoint is allowed).
+        """
+        check_query(query, allowed_endpoints)
+        graphs = self.asserted_graphs if asserted_only else self.graphs
+        return self.store.query(query, bindings=bindings, graphs=graphs, max_rows=max_rows)
+
+    def run(self, name: str, *, asserted_only: bool = False, **params: object) -> QueryResult:
+        """Run a canned query (queries/NAME.rq) with its parameters bound."""
+        canned = queries.get(name)
+        return self.sparql(canned.sparql, bindings=canned.bindings(params), asserted_only=asserted_only)
+
+
+def from_built(built: Built) -> KnowledgeGraph:
+    return KnowledgeGraph(built.store, built.store.graph_names())
+
+
+def is_fresh(dist: Path) -> bool:
+    """True when dist/ was built from exactly the current inputs."""
+    try:
+        info = json.loads((dist / "build-info.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return info.get("fingerprint") == fingerprint(read_manifest()) and (dist / "amakg.trig").is_file()
+
+
+def open_graph(dist: Path | None = None, *, rebuild: bool = False) -> KnowledgeGraph:
+    """The knowledge graph from dist/ when fresh, else built in memory."""
+    dist = dist or default_dist()
+    if not rebuild and is_fresh(dist):
+        store = Store()
+        store.load_file(dist / "amakg.trig")
+        return KnowledgeGraph(store, store.graph_names())
+    if not rebuild:
+        print(
+            f"amakg: {dist} is missing or out of date; building in memory "
+            "(run `amakg build` to cache it)",
+            file=sys.stderr,
+        )
+    return from_built(build())
+
+
+__all__ = ["KnowledgeGraph", "QueryResult", "open_graph"]

@@ -1,0 +1,87 @@
+"""The main job: load -> validate -> reason -> store, and write dist/."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from . import __version__
+from .dataset import Sources, fingerprint, load_graphs, read_manifest
+from .errors import ValidationFailed
+from .export import export_dataset, export_graph, write_atomic
+from .progress import Progress
+from .reason import infer
+from .store import Store
+from .validate import ValidationReport, format_report, validate
+from .vocab import INFERRED, ONTOLOGY, PREFIXES
+from .void import describe
+
+DIST_FILES = ("amakg.trig", "amakg.ttl", "amakg.jsonld", "void.ttl", "build-info.json")
+
+
+@dataclass
+class Built:
+    """A built knowledge graph: the store with every named graph, and what the build measured."""
+
+    store: Store
+    report: ValidationReport | None
+    fingerprint: str
+    asserted_graphs: list[URIRef]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        counts = {str(g).rsplit("/", 1)[-1]: self.store.count(g) for g in self.store.graph_names()}
+        counts["total"] = self.store.count()
+        return counts
+
+
+def build(data_dir: Path | None = None, progress: Progress | None = None, check: bool = True) -> Built:
+    """Load, validate (raising ValidationFailed on violations), reason; nothing is written."""
+    progress = progress or Progress(enabled=False)
+    sources: Sources = read_manifest(data_dir)
+    with progress.stage("load"):
+        graphs = load_graphs(sources)
+    data = Graph()
+    for g in graphs.values():
+        data += g
+    report = None
+    if check:
+        with progress.stage("validate"):
+            report = validate(data)
+        if not report.conforms:
+            raise ValidationFailed(format_report(report), report)
+    with progress.stage("reason"):
+        inferred = infer(data)
+    with progress.stage("store"):
+        store = Store()
+        for name, g in graphs.items():
+            store.add_graph(name, g)
+        store.add_graph(INFERRED, inferred)
+    asserted = [name for name in graphs if name != ONTOLOGY]
+    return Built(store, report, fingerprint(sources), asserted, progress.timings)
+
+
+def write_dist(built: Built, dist: Path, progress: Progress | None = None) -> list[Path]:
+    """Write every export atomically; the build-info stamp goes last."""
+    progress = progress or Progress(enabled=False)
+    written = []
+    with progress.stage("export"):
+        written.append(export_dataset(built.store, dist / "amakg.trig"))
+        asserted = built.store.union(built.asserted_graphs)
+        written.append(export_graph(asserted, dist / "amakg.ttl", "turtle"))
+        written.append(export_graph(asserted, dist / "amakg.jsonld", "json-ld"))
+        written.append(export_graph(describe(built.store, built.asserted_graphs), dist / "void.ttl", "turtle"))
+        info = {
+            "fingerprint": built.fingerprint,
+            "version": __version__,
+            "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "counts": built.counts(),
+            "prefixes": PREFIXES,
+        }
+        payload = json.dumps(info, indent=2).encode()
+        written.append(write_atomic(dist / "build-info.json", lambda tmp: tmp.write_bytes(payload)))
+    return written

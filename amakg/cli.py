@@ -1,0 +1,224 @@
+"""The command line: argument parsing and exit codes only; the work is in the library."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import queries as canned
+from .errors import AmakgError, ExitCode, ParameterError, ValidationFailed
+
+FORMATS = ("table", "json", "xml", "csv", "tsv", "turtle", "json-ld", "nt")
+
+
+def _write(payload: bytes) -> None:
+    sys.stdout.buffer.write(payload)
+    sys.stdout.flush()
+
+
+def _progress():  # noqa: ANN202 - small factory
+    from .progress import Progress
+
+    return Progress()
+
+
+def _dist_option(f):  # noqa: ANN001, ANN202
+    return click.option(
+        "--dist",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Folder of the built outputs (default: dist/ of the checkout).",
+    )(f)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="amakg")
+def cli() -> None:
+    """amakg: a knowledge graph of the American Music Awards.
+
+    Exit codes: 0 success; 1 data does not conform (validate/build) or a claim check failed;
+    2 error (bad input, bad usage, refused or invalid query).
+    """
+
+
+@cli.command()
+@_dist_option
+def build(dist: Path | None) -> None:
+    """Load, validate, reason and write dist/ (Turtle, JSON-LD, TriG, VoID) atomically."""
+    from .api import default_dist
+    from .build import build as run_build
+    from .build import write_dist
+
+    dist = dist or default_dist()
+    progress = _progress()
+    start = time.perf_counter()
+    built = run_build(progress=progress)
+    files = write_dist(built, dist, progress)
+    counts = built.counts()
+    asserted = sum(v for k, v in counts.items() if k not in ("inferred", "total"))
+    report = built.report
+    click.echo(f"amakg build: {dist}")
+    click.echo(f"  triples asserted  {asserted:>8}  (incl. ontology {counts.get('ontology', 0)})")
+    click.echo(f"  triples inferred  {counts.get('inferred', 0):>8}")
+    if report is not None:
+        warnings = sum(1 for r in report.results if r.severity != "Violation")
+        click.echo(f"  shapes checked    {report.shapes_checked:>8}  (0 violations, {warnings} warnings)")
+    click.echo("  time per stage    " + ", ".join(f"{k} {v:.2f} s" for k, v in built.timings.items()))
+    click.echo(f"  total             {time.perf_counter() - start:.2f} s")
+    click.echo("  wrote " + ", ".join(p.name for p in files))
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def validate(files: tuple[Path, ...]) -> None:
+    """Validate FILES (default: the project's data) against the shapes.
+
+    Exit 0 when the data conforms, 1 with a report when it does not, 2 on an error.
+    """
+    from rdflib import Graph
+
+    from . import resources
+    from .dataset import load_graphs, read_manifest
+    from .load import load_files
+    from .validate import format_report
+    from .validate import validate as run_validate
+
+    if files:
+        data = load_files([resources.ontology_file(), *files])
+    else:
+        data = Graph()
+        for graph in load_graphs(read_manifest()).values():
+            data += graph
+    report = run_validate(data)
+    text = format_report(report)
+    if not report.conforms:
+        raise ValidationFailed(text, report)
+    click.echo(text)
+
+
+@cli.command(name="queries")
+def list_queries() -> None:
+    """List the canned queries and their parameters."""
+    for query in canned.catalogue().values():
+        click.echo(f"{query.name}: {query.title}")
+        if query.description:
+            click.echo(f"    {query.description}")
+        for p in query.parameters:
+            default = "required" if p.required else f"default {p.default}"
+            click.echo(f"    --param {p.name}=<{p.type}>  ({default}) {p.help}")
+
+
+def _run_and_print(result, fmt: str) -> None:  # noqa: ANN001
+    from .output import serialize
+
+    if fmt == "table" and result.kind == "select" and not sys.stdout.isatty():
+        fmt = "tsv"
+    _write(serialize(result, fmt))
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter value.")
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--asserted-only", is_flag=True, help="Query the asserted graphs only (no inferences).")
+@_dist_option
+def query(name: str, params: tuple[str, ...], fmt: str, asserted_only: bool, dist: Path | None) -> None:
+    """Run the canned query NAME (see `amakg queries`)."""
+    from .api import open_graph
+
+    values: dict[str, object] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ParameterError(f"--param takes KEY=VALUE, got {item!r}")
+        values[key] = value
+    canned.get(name).bindings(values)  # fail fast on bad parameters, before loading the graph
+    kg = open_graph(dist)
+    _run_and_print(kg.run(name, asserted_only=asserted_only, **values), fmt)
+
+
+@cli.command()
+@click.argument("query_text", metavar="QUERY")
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--asserted-only", is_flag=True, help="Query the asserted graphs only (no inferences).")
+@click.option("--max-rows", type=int, default=100_000, show_default=True, help="Row cap.")
+@click.option(
+    "--allow-endpoint", "endpoints", multiple=True, metavar="URL",
+    help="Allow SERVICE calls to this endpoint (refused by default).",
+)
+@_dist_option
+def sparql(
+    query_text: str, fmt: str, asserted_only: bool, max_rows: int, endpoints: tuple[str, ...],
+    dist: Path | None,
+) -> None:
+    """Run ad-hoc SPARQL: QUERY is the text, or @FILE to read it from a file."""
+    from .api import open_graph
+    from .errors import InputError
+    from .guard import check_query
+
+    if query_text.startswith("@"):
+        path = Path(query_text[1:])
+        try:
+            query_text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot read query file: {exc.strerror}", path=str(path)) from exc
+    check_query(query_text, endpoints)  # fail fast, before loading the graph
+    kg = open_graph(dist)
+    result = kg.sparql(query_text, asserted_only=asserted_only, max_rows=max_rows, allowed_endpoints=endpoints)
+    _run_and_print(result, fmt)
+
+
+@cli.command()
+@click.option("--format", "-f", "fmt", type=click.Choice(["turtle", "json-ld", "trig", "nt"]), default="turtle", show_default=True)
+@click.option("--graph", type=click.Choice(["asserted", "inferred", "all"]), default="asserted", show_default=True)
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Output file (default: stdout).")
+@_dist_option
+def export(fmt: str, graph: str, out: Path | None, dist: Path | None) -> None:
+    """Export the graph: asserted, inferred or all, as Turtle, JSON-LD, TriG or N-Triples."""
+    import tempfile
+
+    from .api import open_graph
+    from .export import export_dataset, export_graph
+    from .store import Store
+    from .vocab import INFERRED
+
+    kg = open_graph(dist)
+    names = {"asserted": kg.asserted_graphs, "inferred": [INFERRED], "all": kg.graphs}[graph]
+    target = out or Path(tempfile.mkdtemp()) / f"export.{fmt}"
+    if fmt == "trig":
+        subset = Store()
+        for name in names:
+            subset.add_graph(name, kg.store.graph(name))
+        export_dataset(subset, target)
+    else:
+        export_graph(kg.store.union(names), target, fmt)
+    if out is None:
+        _write(target.read_bytes())
+        target.unlink()
+
+
+def main(args: list[str] | None = None) -> int:
+    """Entry point: library errors become messages and exit codes here, and only here."""
+    try:
+        code = cli.main(args=args, prog_name="amakg", standalone_mode=False)
+    except ValidationFailed as exc:
+        click.echo(str(exc), err=True)
+        return ExitCode.NOT_CONFORMING
+    except AmakgError as exc:
+        click.echo(f"amakg: error: {exc}", err=True)
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return ExitCode.ERROR
+    except click.Abort:
+        return ExitCode.ERROR
+    return code if isinstance(code, int) else ExitCode.OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

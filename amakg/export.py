@@ -1,0 +1,92 @@
+"""Turtle / JSON-LD / TriG / N-Triples exports, each written atomically.
+
+A file is written to a temporary name in the target folder, re-parsed and checked to hold as
+many triples as were written, and only then renamed over the old one: a failed export leaves
+the previous file intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from . import resources
+from .errors import AmakgError
+from .load import parse_quads
+from .store import Store
+from .vocab import PREFIXES
+
+FORMATS = {
+    "turtle": (".ttl", ox.RdfFormat.TURTLE),
+    "json-ld": (".jsonld", ox.RdfFormat.JSON_LD),
+    "trig": (".trig", ox.RdfFormat.TRIG),
+    "nt": (".nt", ox.RdfFormat.N_TRIPLES),
+}
+
+
+class ExportError(AmakgError):
+    """An export did not re-parse to what was written; the previous file was kept."""
+
+
+def write_atomic(
+    path: Path, write: Callable[[Path], None], expected_triples: int | None = None
+) -> Path:
+    """Write via a temp file in the same folder, re-parse RDF and check its count, then rename.
+
+    With expected_triples None the file is not RDF and is renamed without a re-parse.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        found = expected_triples
+        if expected_triples is not None:
+            found = sum(1 for _ in parse_quads(tmp))
+        if found != expected_triples:
+            raise ExportError(
+                f"{path}: the export re-parsed to {found} triples, {expected_triples} were written; "
+                "the previous file was kept"
+            )
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def context() -> dict:
+    """The local JSON-LD context (ontology/context.jsonld): never a remote one."""
+    return json.loads(resources.context_file().read_text(encoding="utf-8"))["@context"]
+
+
+def serialize_graph(graph: Graph, fmt: str) -> bytes:
+    """One graph as bytes in `fmt` (turtle, json-ld, nt)."""
+    if fmt == "json-ld":
+        return graph.serialize(format="json-ld", context=context(), auto_compact=True).encode()
+    if fmt == "turtle":
+        for prefix, iri in PREFIXES.items():
+            graph.bind(prefix, iri, override=True)
+        return graph.serialize(format="turtle").encode()
+    if fmt == "nt":
+        return graph.serialize(format="nt").encode()
+    raise ExportError(f"unknown graph format {fmt!r}: use turtle, json-ld or nt")
+
+
+def export_graph(graph: Graph, path: Path, fmt: str) -> Path:
+    """Write one graph (merged, no graph names) atomically."""
+    payload = serialize_graph(graph, fmt)
+    return write_atomic(path, lambda tmp: tmp.write_bytes(payload), len(graph))
+
+
+def export_dataset(store: Store, path: Path) -> Path:
+    """Write every named graph as TriG atomically."""
+    return write_atomic(
+        path, lambda tmp: store.dump(tmp, ox.RdfFormat.TRIG, prefixes=PREFIXES), store.count()
+    )

@@ -1,0 +1,96 @@
+"""Refuse what would reach the network or change the data, before a query runs.
+
+A query is parsed (rdflib's SPARQL grammar) and its syntax tree inspected: updates (LOAD,
+INSERT, …) are refused, FROM / FROM NAMED are refused (the store never fetches graphs), and
+SERVICE is refused unless its endpoint is in an explicit allow-list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator
+
+import pyoxigraph as ox
+from pyparsing import ParseException
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from .errors import NetworkRefused, QueryError
+
+_FORMS = {
+    "SelectQuery": "select",
+    "AskQuery": "ask",
+    "ConstructQuery": "construct",
+    "DescribeQuery": "describe",
+}
+
+
+def check_query(sparql: str, allowed_endpoints: Collection[str] = ()) -> str:
+    """Return the query form ('select', 'ask', 'construct', 'describe') or raise.
+
+    Raises QueryError for invalid SPARQL or an update, NetworkRefused for a dataset
+    clause or a SERVICE whose endpoint is not allowed.
+    """
+    try:
+        tree = parseQuery(sparql)
+    except ParseException as exc:
+        if _is_update(sparql):
+            raise QueryError(
+                "updates (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP …) are refused: "
+                "the knowledge graph is read-only. Change the data files and run `amakg build`."
+            ) from None
+        raise QueryError(_syntax_message(sparql, exc)) from None
+    form = "select"
+    for node in _walk(tree):
+        if node.name in _FORMS:
+            form = _FORMS[node.name]
+        elif node.name == "DatasetClause":
+            iri = node.get("default") or node.get("named")
+            raise NetworkRefused(
+                f"FROM / FROM NAMED <{iri}> is refused: amakg never loads graphs named in a "
+                "query. Query the built graph (use GRAPH <…> for its named graphs)."
+            )
+        elif node.name == "ServiceGraphPattern":
+            endpoint = str(node.get("term"))
+            if endpoint not in allowed_endpoints:
+                allowed = ", ".join(sorted(allowed_endpoints)) or "none"
+                raise NetworkRefused(
+                    f"SERVICE <{endpoint}> is refused: amakg makes no network requests unless "
+                    f"an endpoint is explicitly allowed (--allow-endpoint URL). Allowed: {allowed}."
+                )
+    return form
+
+
+def _walk(node: object) -> Iterator[CompValue]:
+    if isinstance(node, CompValue):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list | tuple) or hasattr(node, "asList"):
+        for item in node:  # type: ignore[union-attr]
+            yield from _walk(item)
+
+
+def _is_update(sparql: str) -> bool:
+    try:
+        parseUpdate(sparql)
+    except ParseException:
+        return False
+    return True
+
+
+def _syntax_message(sparql: str, exc: ParseException) -> str:
+    """The best position we can give: pyoxigraph's parser is more precise than pyparsing's."""
+    try:
+        ox.Store().query(sparql)
+    except SyntaxError as ox_exc:
+        found = re.match(r"error at (\d+):(\d+): (.*)", str(ox_exc), re.S)
+        if found:
+            line, column, reason = found.groups()
+            return f"invalid SPARQL at line {line}, column {column}: {reason}"
+        return f"invalid SPARQL: {ox_exc}"
+    except OSError:
+        pass
+    line, column = exc.lineno, exc.col
+    text = re.sub(r"\s*\(at char \d+\), \(line:\d+, col:\d+\)", "", str(exc))
+    return f"invalid SPARQL at line {line}, column {column}: {text}"

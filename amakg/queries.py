@@ -1,0 +1,146 @@
+"""Canned queries: discovered from queries/*.rq, described by their header, run with bound values.
+
+Header format (comment lines at the top of the file):
+
+    # title: Wins of an artist
+    # description: Every AMA category an artist won, by year and ceremony.
+    # param: artist string = "BTS" -- the artist: a name, an alias or an IRI
+
+Types are string, integer and iri; a parameter without a default is required. Values are
+bound to the variable of the same name (SPARQL substitution), never formatted into the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from rdflib import XSD, Literal, URIRef
+from rdflib.term import Node
+
+from . import resources
+from .errors import ParameterError
+
+_PARAM = re.compile(
+    r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>string|integer|iri)"
+    r"(?:\s*=\s*(?P<default>\"[^\"]*\"|\S+))?\s*(?:--\s*(?P<help>.*))?$"
+)
+_INTEGER = re.compile(r"[+-]?\d+")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    default: str | None
+    help: str
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+    def bind(self, value: str) -> Node:
+        """The RDF term for a value given as text; raises ParameterError when ill-typed."""
+        if self.type == "integer":
+            if not _INTEGER.fullmatch(value.strip()):
+                raise ParameterError(
+                    f"parameter {self.name!r} must be an integer (e.g. 2022), got {value!r}"
+                )
+            return Literal(int(value), datatype=XSD.integer)
+        if self.type == "iri":
+            if not re.match(r"^[a-z][a-z0-9+.-]*:\S+$", value, re.I):
+                raise ParameterError(f"parameter {self.name!r} must be an absolute IRI, got {value!r}")
+            return URIRef(value)
+        return Literal(value)
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    name: str
+    title: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    sparql: str
+    path: Path = field(compare=False)
+
+    def bindings(self, given: Mapping[str, object]) -> dict[str, Node]:
+        """Check the given values against the parameters and return the bindings."""
+        known = {p.name: p for p in self.parameters}
+        unknown = sorted(set(given) - set(known))
+        if unknown:
+            raise ParameterError(
+                f"query {self.name!r} has no parameter {', '.join(map(repr, unknown))}; "
+                f"it accepts: {self.usage()}"
+            )
+        bound: dict[str, Node] = {}
+        for param in self.parameters:
+            if param.name in given and given[param.name] is not None:
+                bound[param.name] = param.bind(str(given[param.name]))
+            elif param.default is not None:
+                bound[param.name] = param.bind(param.default)
+            else:
+                raise ParameterError(
+                    f"query {self.name!r} needs parameter {param.name!r} ({param.type}: {param.help}); "
+                    f"it accepts: {self.usage()}"
+                )
+        return bound
+
+    def usage(self) -> str:
+        if not self.parameters:
+            return "no parameters"
+        parts = []
+        for p in self.parameters:
+            default = "required" if p.required else f"default {p.default}"
+            parts.append(f"{p.name} ({p.type}, {default})")
+        return ", ".join(parts)
+
+
+def parse_header(path: Path) -> CannedQuery:
+    text = path.read_text(encoding="utf-8")
+    fields: dict[str, str] = {}
+    params: list[Parameter] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        key, _, value = line.lstrip("#").strip().partition(":")
+        value = value.strip()
+        if key == "param":
+            match = _PARAM.match(value)
+            if not match:
+                raise ParameterError(
+                    f"{path}: bad '# param:' line {value!r}; expected "
+                    "'NAME TYPE [= DEFAULT] [-- help]' with TYPE string, integer or iri"
+                )
+            default = match["default"]
+            if default is not None and default.startswith('"'):
+                default = default[1:-1]
+            params.append(Parameter(match["name"], match["type"], default, match["help"] or ""))
+        elif key in ("title", "description"):
+            fields[key] = (fields.get(key, "") + " " + value).strip()
+    return CannedQuery(
+        name=path.stem,
+        title=fields.get("title", path.stem),
+        description=fields.get("description", ""),
+        parameters=tuple(params),
+        sparql=text,
+        path=path,
+    )
+
+
+@cache
+def catalogue(folder: Path | None = None) -> dict[str, CannedQuery]:
+    """Every canned query, by name."""
+    folder = folder or resources.queries_dir()
+    return {q.name: q for q in map(parse_header, sorted(folder.glob("*.rq")))}
+
+
+def get(name: str) -> CannedQuery:
+    queries = catalogue()
+    if name not in queries:
+        raise ParameterError(f"no canned query {name!r}; available: {', '.join(sorted(queries))}")
+    return queries[name]

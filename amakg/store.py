@@ -1,0 +1,150 @@
+"""The one place that knows which store holds the graph: an in-memory pyoxigraph Store.
+
+Graphs go in and out as rdflib graphs (for pyshacl and owlrl) or as files; queries run on
+pyoxigraph with values bound through SPARQL substitutions, never formatted into the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from .errors import QueryError
+from .terms import from_ox, to_ox
+
+
+@dataclass
+class QueryResult:
+    """The answer to a query: rows for SELECT, a boolean for ASK, a graph for CONSTRUCT/DESCRIBE."""
+
+    kind: str  # "select" | "ask" | "graph"
+    vars: list[str] = field(default_factory=list)
+    rows: list[dict[str, Node | None]] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: Graph | None = None
+    truncated: bool = False
+
+    def values(self, var: str) -> list[Node | None]:
+        """The values of one variable, row by row."""
+        return [row.get(var) for row in self.rows]
+
+    def to_python(self) -> list[dict[str, object]]:
+        """Rows with literals as Python values and IRIs as strings."""
+        return [
+            {k: (v.toPython() if v is not None else None) for k, v in row.items()}  # type: ignore[union-attr]
+            for row in self.rows
+        ]
+
+
+class Store:
+    """Named graphs in pyoxigraph, queried with SPARQL 1.1."""
+
+    def __init__(self) -> None:
+        self._store = ox.Store()
+
+    # ------------------------------------------------------------------ filling
+
+    def add_graph(self, name: URIRef, graph: Graph | Iterable[tuple[Node, Node, Node]]) -> int:
+        """Add triples to a named graph; returns how many were given."""
+        target = ox.NamedNode(str(name))
+        quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), target) for s, p, o in graph]  # type: ignore[arg-type]
+        self._store.extend(quads)
+        return len(quads)
+
+    def load_file(self, path: Path, graph: URIRef | None = None) -> None:
+        """Bulk-load a Turtle/TriG/N-Quads file (TriG keeps its named graphs)."""
+        from .load import parse_quads
+
+        if graph is None:
+            self._store.extend(parse_quads(path))
+        else:
+            target = ox.NamedNode(str(graph))
+            self._store.extend(
+                ox.Quad(q.subject, q.predicate, q.object, target) for q in parse_quads(path)
+            )
+
+    # ------------------------------------------------------------------ reading
+
+    def graph_names(self) -> list[URIRef]:
+        return sorted(URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def graph(self, name: URIRef) -> Graph:
+        """A copy of one named graph as an rdflib Graph."""
+        graph = Graph()
+        for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
+            graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))  # type: ignore[arg-type]
+        return graph
+
+    def union(self, names: Sequence[URIRef]) -> Graph:
+        graph = Graph()
+        for name in names:
+            graph += self.graph(name)
+        return graph
+
+    def count(self, name: URIRef | None = None) -> int:
+        if name is None:
+            return len(self._store)
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))))
+
+    def dump(self, path: Path, fmt: ox.RdfFormat, graph: URIRef | None = None, prefixes: Mapping[str, str] | None = None) -> None:
+        """Serialize the whole dataset (TriG/N-Quads) or one graph (Turtle/N-Triples) to a file."""
+        kwargs: dict[str, object] = {"format": fmt}
+        if prefixes and fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+            kwargs["prefixes"] = dict(prefixes)
+        if graph is not None:
+            kwargs["from_graph"] = ox.NamedNode(str(graph))
+        self._store.dump(str(path), **kwargs)  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------------ querying
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Node] | None = None,
+        graphs: Sequence[URIRef] | None = None,
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query over the union of `graphs` (all named graphs by default).
+
+        Values in `bindings` are substituted for the variables of the same name.
+        """
+        substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
+        kwargs: dict[str, object] = {"substitutions": substitutions}
+        if graphs is None:
+            kwargs["use_default_graph_as_union"] = True
+        else:
+            kwargs["default_graph"] = [ox.NamedNode(str(g)) for g in graphs]
+        try:
+            answer = self._store.query(sparql, **kwargs)  # type: ignore[arg-type]
+        except SyntaxError as exc:
+            raise QueryError(f"invalid SPARQL: {exc}") from None
+        except OSError as exc:
+            raise QueryError(f"query failed: {exc}") from None
+        return _result(answer, max_rows)
+
+
+def _result(answer: object, max_rows: int | None) -> QueryResult:
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult(kind="ask", boolean=bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        names = [v.value for v in answer.variables]
+        rows: list[dict[str, Node | None]] = []
+        truncated = False
+        for solution in answer:
+            if max_rows is not None and len(rows) >= max_rows:
+                truncated = True
+                break
+            rows.append({n: (from_ox(solution[n]) if solution[n] is not None else None) for n in names})
+        return QueryResult(kind="select", vars=names, rows=rows, truncated=truncated)
+    graph = Graph()
+    for count, triple in enumerate(answer):  # type: ignore[call-overload]
+        if max_rows is not None and count >= max_rows:
+            return QueryResult(kind="graph", graph=graph, truncated=True)
+        graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))  # type: ignore[arg-type]
+    return QueryResult(kind="graph", graph=graph)
