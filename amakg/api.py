@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from rdflib import URIRef
@@ -21,6 +21,7 @@ from rdflib import URIRef
 from . import queries, resources
 from .build import Built, build
 from .dataset import fingerprint, read_manifest
+from .federation import DEFAULT_TIMEOUT, run_federated
 from .guard import check_query
 from .store import QueryResult, Store
 from .vocab import INFERRED
@@ -52,20 +53,40 @@ class KnowledgeGraph:
         bindings: dict | None = None,
         asserted_only: bool = False,
         max_rows: int | None = DEFAULT_MAX_ROWS,
-        allowed_endpoints: Collection[str] = (),
+        endpoints: Collection[str] | Mapping[str, str] = (),
+        timeout: float = DEFAULT_TIMEOUT,
     ) -> QueryResult:
         """Run ad-hoc SPARQL over asserted + inferred data (or asserted only).
 
-        Refuses updates, FROM/FROM NAMED and SERVICE (unless its endpoint is allowed).
+        Refuses updates, FROM/FROM NAMED and SERVICE. A SERVICE runs only when its endpoint is
+        in `endpoints` (IRIs, or a mapping from the IRI in the query to the URL to call),
+        bounded by `timeout` seconds and `max_rows`.
         """
-        check_query(query, allowed_endpoints)
+        routes = dict(endpoints) if isinstance(endpoints, Mapping) else {e: e for e in endpoints}
+        info = check_query(query, routes)
         graphs = self.asserted_graphs if asserted_only else self.graphs
+        if info.services:
+            return run_federated(
+                self.store.union(graphs), query, bindings=bindings, endpoints=routes,
+                timeout=timeout, max_rows=max_rows or DEFAULT_MAX_ROWS,
+            )
         return self.store.query(query, bindings=bindings, graphs=graphs, max_rows=max_rows)
 
-    def run(self, name: str, *, asserted_only: bool = False, **params: object) -> QueryResult:
+    def run(
+        self,
+        name: str,
+        *,
+        asserted_only: bool = False,
+        endpoints: Collection[str] | Mapping[str, str] = (),
+        timeout: float = DEFAULT_TIMEOUT,
+        **params: object,
+    ) -> QueryResult:
         """Run a canned query (queries/NAME.rq) with its parameters bound."""
         canned = queries.get(name)
-        return self.sparql(canned.sparql, bindings=canned.bindings(params), asserted_only=asserted_only)
+        return self.sparql(
+            canned.sparql, bindings=canned.bindings(params), asserted_only=asserted_only,
+            endpoints=endpoints, timeout=timeout,
+        )
 
 
 def from_built(built: Built) -> KnowledgeGraph:

@@ -34,6 +34,31 @@ def _dist_option(f):  # noqa: ANN001, ANN202
     )(f)
 
 
+def _endpoint_options(f):  # noqa: ANN001, ANN202
+    f = click.option(
+        "--allow-endpoint", "endpoints", multiple=True, metavar="URL",
+        help="Allow SERVICE calls to this endpoint (all SERVICE calls are refused by default).",
+    )(f)
+    f = click.option(
+        "--endpoint-mirror", "mirrors", multiple=True, metavar="IRI=URL",
+        help="Allow the SERVICE endpoint IRI and call URL instead (a mirror or a local copy).",
+    )(f)
+    return click.option(
+        "--timeout", type=float, default=30.0, show_default=True,
+        help="Seconds before a federated query is stopped.",
+    )(f)
+
+
+def _routes(endpoints: tuple[str, ...], mirrors: tuple[str, ...]) -> dict[str, str]:
+    routes = {e: e for e in endpoints}
+    for item in mirrors:
+        iri, sep, url = item.partition("=")
+        if not sep:
+            raise ParameterError(f"--endpoint-mirror takes IRI=URL, got {item!r}")
+        routes[iri] = url
+    return routes
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="amakg")
 def cli() -> None:
@@ -124,8 +149,12 @@ def _run_and_print(result, fmt: str) -> None:  # noqa: ANN001
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter value.")
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--asserted-only", is_flag=True, help="Query the asserted graphs only (no inferences).")
+@_endpoint_options
 @_dist_option
-def query(name: str, params: tuple[str, ...], fmt: str, asserted_only: bool, dist: Path | None) -> None:
+def query(
+    name: str, params: tuple[str, ...], fmt: str, asserted_only: bool, endpoints: tuple[str, ...],
+    mirrors: tuple[str, ...], timeout: float, dist: Path | None,
+) -> None:
     """Run the canned query NAME (see `amakg queries`)."""
     from .api import open_graph
 
@@ -137,7 +166,11 @@ def query(name: str, params: tuple[str, ...], fmt: str, asserted_only: bool, dis
         values[key] = value
     canned.get(name).bindings(values)  # fail fast on bad parameters, before loading the graph
     kg = open_graph(dist)
-    _run_and_print(kg.run(name, asserted_only=asserted_only, **values), fmt)
+    result = kg.run(
+        name, asserted_only=asserted_only, endpoints=_routes(endpoints, mirrors), timeout=timeout,
+        **values,
+    )
+    _run_and_print(result, fmt)
 
 
 @cli.command()
@@ -145,14 +178,11 @@ def query(name: str, params: tuple[str, ...], fmt: str, asserted_only: bool, dis
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--asserted-only", is_flag=True, help="Query the asserted graphs only (no inferences).")
 @click.option("--max-rows", type=int, default=100_000, show_default=True, help="Row cap.")
-@click.option(
-    "--allow-endpoint", "endpoints", multiple=True, metavar="URL",
-    help="Allow SERVICE calls to this endpoint (refused by default).",
-)
+@_endpoint_options
 @_dist_option
 def sparql(
     query_text: str, fmt: str, asserted_only: bool, max_rows: int, endpoints: tuple[str, ...],
-    dist: Path | None,
+    mirrors: tuple[str, ...], timeout: float, dist: Path | None,
 ) -> None:
     """Run ad-hoc SPARQL: QUERY is the text, or @FILE to read it from a file."""
     from .api import open_graph
@@ -165,9 +195,12 @@ def sparql(
             query_text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise InputError(f"cannot read query file: {exc.strerror}", path=str(path)) from exc
-    check_query(query_text, endpoints)  # fail fast, before loading the graph
+    routes = _routes(endpoints, mirrors)
+    check_query(query_text, routes)  # fail fast, before loading the graph
     kg = open_graph(dist)
-    result = kg.sparql(query_text, asserted_only=asserted_only, max_rows=max_rows, allowed_endpoints=endpoints)
+    result = kg.sparql(
+        query_text, asserted_only=asserted_only, max_rows=max_rows, endpoints=routes, timeout=timeout
+    )
     _run_and_print(result, fmt)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 from pyparsing import ParseException
@@ -25,8 +26,14 @@ _FORMS = {
 }
 
 
-def check_query(sparql: str, allowed_endpoints: Collection[str] = ()) -> str:
-    """Return the query form ('select', 'ask', 'construct', 'describe') or raise.
+@dataclass(frozen=True)
+class QueryInfo:
+    form: str  # 'select', 'ask', 'construct' or 'describe'
+    services: tuple[str, ...] = ()  # SERVICE endpoints (all allowed, else check_query raised)
+
+
+def check_query(sparql: str, allowed_endpoints: Collection[str] = ()) -> QueryInfo:
+    """Return the query form and its (allowed) SERVICE endpoints, or raise.
 
     Raises QueryError for invalid SPARQL or an update, NetworkRefused for a dataset
     clause or a SERVICE whose endpoint is not allowed.
@@ -41,6 +48,7 @@ def check_query(sparql: str, allowed_endpoints: Collection[str] = ()) -> str:
             ) from None
         raise QueryError(_syntax_message(sparql, exc)) from None
     form = "select"
+    services: list[str] = []
     for node in _walk(tree):
         if node.name in _FORMS:
             form = _FORMS[node.name]
@@ -58,7 +66,8 @@ def check_query(sparql: str, allowed_endpoints: Collection[str] = ()) -> str:
                     f"SERVICE <{endpoint}> is refused: amakg makes no network requests unless "
                     f"an endpoint is explicitly allowed (--allow-endpoint URL). Allowed: {allowed}."
                 )
-    return form
+            services.append(endpoint)
+    return QueryInfo(form, tuple(services))
 
 
 def _walk(node: object) -> Iterator[CompValue]:
