@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +20,7 @@ from .progress import Progress
 from .reason import infer
 from .store import Store
 from .validate import ValidationReport, format_report, validate
-from .vocab import INFERRED, ONTOLOGY, PREFIXES
+from .vocab import INFERRED, ONTOLOGY
 from .void import describe
 
 DIST_FILES = ("amakg.trig", "amakg.ttl", "amakg.jsonld", "void.ttl", "build-info.json")
@@ -66,22 +69,29 @@ def build(data_dir: Path | None = None, progress: Progress | None = None, check:
 
 
 def write_dist(built: Built, dist: Path, progress: Progress | None = None) -> list[Path]:
-    """Write every export atomically; the build-info stamp goes last."""
+    """Write every export into a staging folder (each re-parsed and checked), then move them
+    into dist/ together, the build-info stamp last: a failed export leaves dist/ as it was."""
     progress = progress or Progress(enabled=False)
-    written = []
-    with progress.stage("export"):
-        written.append(export_dataset(built.store, dist / "amakg.trig"))
-        asserted = built.store.union(built.asserted_graphs)
-        written.append(export_graph(asserted, dist / "amakg.ttl", "turtle"))
-        written.append(export_graph(asserted, dist / "amakg.jsonld", "json-ld"))
-        written.append(export_graph(describe(built.store, built.asserted_graphs), dist / "void.ttl", "turtle"))
-        info = {
-            "fingerprint": built.fingerprint,
-            "version": __version__,
-            "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "counts": built.counts(),
-            "prefixes": PREFIXES,
-        }
-        payload = json.dumps(info, indent=2).encode()
-        written.append(write_atomic(dist / "build-info.json", lambda tmp: tmp.write_bytes(payload)))
-    return written
+    dist.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=dist))
+    try:
+        with progress.stage("export"):
+            export_dataset(built.store, staging / "amakg.trig")
+            asserted = built.store.union(built.asserted_graphs)
+            export_graph(asserted, staging / "amakg.ttl", "turtle")
+            export_graph(asserted, staging / "amakg.jsonld", "json-ld")
+            export_graph(describe(built.store, built.asserted_graphs), staging / "void.ttl", "turtle")
+            info = {
+                "fingerprint": built.fingerprint,
+                "version": __version__,
+                "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "counts": built.counts(),
+                "timings": built.timings,
+            }
+            payload = json.dumps(info, indent=2).encode()
+            write_atomic(staging / "build-info.json", lambda tmp: tmp.write_bytes(payload))
+        for name in DIST_FILES:
+            os.replace(staging / name, dist / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [dist / name for name in DIST_FILES]

@@ -238,7 +238,7 @@ def main(args: list[str] | None = None) -> int:
     try:
         code = cli.main(args=args, prog_name="amakg", standalone_mode=False)
     except ValidationFailed as exc:
-        click.echo(str(exc), err=True)
+        click.echo(str(exc))  # the report is the command's output
         return ExitCode.NOT_CONFORMING
     except AmakgError as exc:
         click.echo(f"amakg: error: {exc}", err=True)

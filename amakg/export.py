@@ -55,6 +55,7 @@ def write_atomic(
                 f"{path}: the export re-parsed to {found} triples, {expected_triples} were written; "
                 "the previous file was kept"
             )
+        tmp.chmod(0o644)  # mkstemp creates 0600; exports are meant to be shared
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
