@@ -15,7 +15,7 @@ from rdflib import Graph, URIRef
 from . import __version__
 from .dataset import Sources, fingerprint, load_graphs, read_manifest
 from .errors import ValidationFailed
-from .export import export_dataset, export_graph, write_atomic
+from .export import export_dataset, export_graph, export_union, write_atomic
 from .progress import Progress
 from .reason import infer
 from .store import Store
@@ -77,9 +77,8 @@ def write_dist(built: Built, dist: Path, progress: Progress | None = None) -> li
     try:
         with progress.stage("export"):
             export_dataset(built.store, staging / "amakg.trig")
-            asserted = built.store.union(built.asserted_graphs)
-            export_graph(asserted, staging / "amakg.ttl", "turtle")
-            export_graph(asserted, staging / "amakg.jsonld", "json-ld")
+            export_union(built.store, built.asserted_graphs, staging / "amakg.ttl", "turtle")
+            export_union(built.store, built.asserted_graphs, staging / "amakg.jsonld", "json-ld")
             export_graph(describe(built.store, built.asserted_graphs), staging / "void.ttl", "turtle")
             info = {
                 "fingerprint": built.fingerprint,

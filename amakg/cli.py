@@ -132,7 +132,7 @@ def list_queries() -> None:
         if query.description:
             click.echo(f"    {query.description}")
         for p in query.parameters:
-            default = "required" if p.required else f"default {p.default}"
+            default = "required" if p.required else f"default {p.default!r}"
             click.echo(f"    --param {p.name}=<{p.type}>  ({default}) {p.help}")
 
 
@@ -214,7 +214,7 @@ def export(fmt: str, graph: str, out: Path | None, dist: Path | None) -> None:
     import tempfile
 
     from .api import open_graph
-    from .export import export_dataset, export_graph
+    from .export import export_dataset, export_union
     from .store import Store
     from .vocab import INFERRED
 
@@ -227,10 +227,37 @@ def export(fmt: str, graph: str, out: Path | None, dist: Path | None) -> None:
             subset.add_graph(name, kg.store.graph(name))
         export_dataset(subset, target)
     else:
-        export_graph(kg.store.union(names), target, fmt)
+        export_union(kg.store, names, target, fmt)
     if out is None:
         _write(target.read_bytes())
         target.unlink()
+
+
+@cli.command(name="link")
+@click.option("--against", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="External RDF dataset (Turtle, N-Triples, TriG, JSON-LD; .gz accepted).")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=0.9, show_default=True,
+              help="Lowest score accepted as a link.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Linkset file (.ttl or .trig; default dist/linkset-<mapping>.ttl).")
+@click.option("--evaluate", is_flag=True,
+              help="Also measure precision/recall against the gold links of the AMA history.")
+def link_command(against: Path, threshold: float, out: Path | None, evaluate: bool) -> None:
+    """Reconcile the graph's artists with an external dataset: a linkset, VoID and a review list."""
+    from .api import default_dist
+    from .link import link_file
+    from .linkeval import evaluate_against_sample, report
+    from .linkset import write_linkset
+
+    if evaluate:
+        evaluation = evaluate_against_sample(threshold, against=against)
+        click.echo(report(evaluation))
+        result = evaluation.result
+    else:
+        result = link_file(against, threshold)
+    out = out or default_dist() / f"linkset-{result.mapping.name}.ttl"
+    linkset, review = write_linkset(result, out)
+    click.echo(f"{len(result.accepted)} links -> {linkset}; {len(result.ambiguous)} for review -> {review}")
 
 
 def main(args: list[str] | None = None) -> int:

@@ -86,6 +86,19 @@ def export_graph(graph: Graph, path: Path, fmt: str) -> Path:
     return write_atomic(path, lambda tmp: tmp.write_bytes(payload), len(graph))
 
 
+def export_union(store: Store, names: list, path: Path, fmt: str) -> Path:
+    """Write the union of named graphs (no graph names) atomically: Turtle and N-Triples by
+    pyoxigraph (fast), JSON-LD by rdflib (compacted with the local context)."""
+    if fmt == "json-ld":
+        return export_graph(store.union(names), path, fmt)
+    if fmt not in ("turtle", "nt"):
+        raise ExportError(f"unknown graph format {fmt!r}: use turtle, json-ld or nt")
+    merged = store.merged(names)
+    return write_atomic(
+        path, lambda tmp: merged.dump(tmp, FORMATS[fmt][1], prefixes=PREFIXES), merged.count()
+    )
+
+
 def export_dataset(store: Store, path: Path) -> Path:
     """Write every named graph as TriG atomically."""
     return write_atomic(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyoxigraph as ox
 from pyparsing import ParseException
@@ -35,9 +36,16 @@ class QueryInfo:
 def check_query(sparql: str, allowed_endpoints: Collection[str] = ()) -> QueryInfo:
     """Return the query form and its (allowed) SERVICE endpoints, or raise.
 
+    Parsing costs 10–50 ms, so answers are cached per query text and allow-list.
+
     Raises QueryError for invalid SPARQL or an update, NetworkRefused for a dataset
     clause or a SERVICE whose endpoint is not allowed.
     """
+    return _check(sparql, frozenset(allowed_endpoints))
+
+
+@lru_cache(maxsize=512)
+def _check(sparql: str, allowed_endpoints: frozenset[str]) -> QueryInfo:
     try:
         tree = parseQuery(sparql)
     except ParseException as exc:

@@ -49,9 +49,6 @@ _LEXICAL: dict[URIRef, re.Pattern[str]] = {
     ),
 }
 
-_ALLOWED_CONTEXTS = ("context.jsonld",)
-
-
 def rdf_format(path: Path) -> ox.RdfFormat:
     """The RDF format of a file, from its suffix (a trailing .gz is looked through)."""
     suffix = path.suffixes[-2] if path.suffix == ".gz" and len(path.suffixes) > 1 else path.suffix
@@ -182,10 +179,10 @@ def _refuse_remote_contexts(path: Path, data: bytes) -> None:
             f"JSON syntax error: {exc.msg}", path=str(path), line=exc.lineno, column=exc.colno
         ) from None
     for context in _contexts(document):
-        if isinstance(context, str) and not context.endswith(_ALLOWED_CONTEXTS):
+        if isinstance(context, str):
             raise NetworkRefused(
-                f"{path}: remote JSON-LD @context {context!r} is refused: amakg never fetches "
-                "contexts. Inline the context, or use the local ontology/context.jsonld."
+                f"{path}: JSON-LD @context {context!r} is refused: amakg never fetches contexts. "
+                "Inline the context object (ontology/context.jsonld holds amakg's)."
             )
 
 

@@ -93,7 +93,7 @@ class CannedQuery:
             return "no parameters"
         parts = []
         for p in self.parameters:
-            default = "required" if p.required else f"default {p.default}"
+            default = "required" if p.required else f"default {p.default!r}"
             parts.append(f"{p.name} ({p.type}, {default})")
         return ", ".join(parts)
 

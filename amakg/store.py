@@ -86,18 +86,37 @@ class Store:
             graph += self.graph(name)
         return graph
 
+    def merged(self, names: Sequence[URIRef]) -> Store:
+        """A new store holding the union of `names` in its default graph (duplicates merged)."""
+        merged = Store()
+        for name in names:
+            merged._store.extend(
+                ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name)))
+            )
+        return merged
+
     def count(self, name: URIRef | None = None) -> int:
         if name is None:
             return len(self._store)
         return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))))
 
-    def dump(self, path: Path, fmt: ox.RdfFormat, graph: URIRef | None = None, prefixes: Mapping[str, str] | None = None) -> None:
-        """Serialize the whole dataset (TriG/N-Quads) or one graph (Turtle/N-Triples) to a file."""
+    def dump(
+        self,
+        path: Path,
+        fmt: ox.RdfFormat,
+        graph: URIRef | None = None,
+        prefixes: Mapping[str, str] | None = None,
+    ) -> None:
+        """Serialize the dataset (TriG/N-Quads), one named graph, or for a triple format with
+        no graph named, the default graph, to a file."""
         kwargs: dict[str, object] = {"format": fmt}
         if prefixes and fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
             kwargs["prefixes"] = dict(prefixes)
         if graph is not None:
             kwargs["from_graph"] = ox.NamedNode(str(graph))
+        elif fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
+            kwargs["from_graph"] = ox.DefaultGraph()
         self._store.dump(str(path), **kwargs)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ querying

@@ -1,0 +1,153 @@
+"""What a worker process does with a job: check each query, run it on the worker's own store and
+serialize the answer, so that all of the work falls inside the time limit the pool enforces.
+
+Everything here crosses a process boundary, so specs and answers are plain picklable values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from ..errors import AmakgError, NetworkRefused
+from ..export import serialize_graph
+from ..guard import check_query
+from ..output import serialize
+from ..store import QueryResult, Store
+from ..terms import to_ox
+
+GRAPH_FORMS = ("construct", "describe")
+
+
+@dataclass(frozen=True)
+class QuerySpec:
+    """One query to run: its text, bound values, the dataset, the row cap and the output format.
+
+    default_graphs None means the union of every graph; named_graphs None means every named
+    graph. formats maps a result kind ("select", "ask", "graph") to an output format of
+    amakg.output.serialize (or "rdf-xml"); None asks for the QueryResult itself.
+    """
+
+    sparql: str
+    bindings: Mapping[str, Node] = field(default_factory=dict)
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    max_rows: int = 10_000
+    formats: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A query's answer: serialized (payload, fmt) or as a QueryResult (result)."""
+
+    kind: str  # "select" | "ask" | "graph"
+    truncated: bool
+    size: int  # rows, or triples for a graph
+    fmt: str | None = None
+    payload: bytes = b""
+    result: QueryResult | None = None
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A job that could not be answered, with the HTTP status and the message to show."""
+
+    status: int
+    message: str
+    kind: str = ""  # for a 406: the result kind that had no acceptable format
+
+
+class NotAcceptable(AmakgError):
+    """The query's result kind has no format the client accepts."""
+
+    def __init__(self, kind: str, form: str) -> None:
+        super().__init__(
+            f"a {form.upper()} result cannot be given in any format the request accepts"
+        )
+        self.kind = kind
+
+
+def run_job(store: Store, specs: Sequence[QuerySpec]) -> list[Answer] | Failure:
+    """Answer every spec in order; the first failure answers for the whole job."""
+    try:
+        return [answer(store, spec) for spec in specs]
+    except NotAcceptable as exc:
+        return Failure(406, str(exc), exc.kind)
+    except NetworkRefused as exc:
+        return Failure(400, f"{exc} This HTTP endpoint makes no outbound requests: it allows no "
+                       "SERVICE endpoint and loads no graph named by a URL.")
+    except AmakgError as exc:
+        return Failure(400, str(exc))
+    except RecursionError:
+        return Failure(400, "the query is nested too deeply to be parsed")
+    except MemoryError:
+        return Failure(
+            503, "the query needed more memory than a worker may use; add LIMIT or narrow it"
+        )
+    except Exception as exc:  # a bug must answer 500, not take the worker down
+        return Failure(500, f"internal error: {type(exc).__name__}: {exc}")
+
+
+def answer(store: Store, spec: QuerySpec) -> Answer:
+    form = check_query(spec.sparql).form
+    kind = "graph" if form in GRAPH_FORMS else form
+    fmt = None
+    if spec.formats is not None:
+        fmt = spec.formats.get(kind)
+        if fmt is None:
+            raise NotAcceptable(kind, form)
+    result = execute(store, spec)
+    size = len(result.graph) if result.graph is not None else len(result.rows)
+    if fmt is None:
+        return Answer(result.kind, result.truncated, size, result=result)
+    return Answer(result.kind, result.truncated, size, fmt, to_bytes(result, fmt))
+
+
+def to_bytes(result: QueryResult, fmt: str) -> bytes:
+    if result.graph is not None:
+        return graph_bytes(result.graph, fmt)
+    return serialize(result, fmt)
+
+
+def graph_bytes(graph: Graph, fmt: str) -> bytes:
+    """A graph as turtle, json-ld, nt (amakg.export) or rdf-xml."""
+    if fmt == "rdf-xml":
+        return graph.serialize(format="xml", encoding="utf-8")
+    return serialize_graph(graph, fmt)
+
+
+def execute(store: Store, spec: QuerySpec) -> QueryResult:
+    """Run the query over the requested dataset (by default: the union of every graph)."""
+    defaults = None if spec.default_graphs is None else [URIRef(g) for g in spec.default_graphs]
+    if spec.named_graphs is None:
+        return store.query(
+            spec.sparql, bindings=spec.bindings, graphs=defaults, max_rows=spec.max_rows
+        )
+    return _execute_with_named_graphs(store, spec, defaults or [])
+
+
+def _execute_with_named_graphs(
+    store: Store, spec: QuerySpec, defaults: list[URIRef]
+) -> QueryResult:
+    """The same, with GRAPH limited to the requested named graphs.
+
+    amakg.store.Store.query has no named_graphs argument yet, so this reaches pyoxigraph
+    directly; once it has one, this becomes store.query(..., named_graphs=...).
+    """
+    from ..errors import QueryError
+    from ..store import _result
+
+    kwargs: dict[str, object] = {
+        "substitutions": {ox.Variable(k): to_ox(v) for k, v in spec.bindings.items()},
+        "default_graph": [ox.NamedNode(str(g)) for g in defaults],
+        "named_graphs": [ox.NamedNode(g) for g in spec.named_graphs or ()],
+    }
+    try:
+        solutions = store._store.query(spec.sparql, **kwargs)  # type: ignore[arg-type]
+    except (SyntaxError, OSError) as exc:
+        raise QueryError(f"invalid SPARQL: {exc}") from None
+    return _result(solutions, spec.max_rows)

@@ -1,0 +1,355 @@
+"""No request leaves amakg: a local HTTP server on 127.0.0.1 records every hit, and each way a
+query or a file could make amakg fetch something points at it. Every test asserts the refusal
+(with a message naming what was refused) and that the server saw zero requests.
+
+The server answers every request with something plausible (SPARQL results, Turtle, a JSON-LD
+context), so a request that did leave would succeed silently rather than fail loudly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from amakg.api import KnowledgeGraph, from_built
+from amakg.build import build
+from amakg.errors import NetworkRefused, QueryError
+from amakg.load import parse_file
+
+AMAKG = Path(sys.executable).with_name("amakg")
+
+_BODIES = {
+    "/sparql": (
+        "application/sparql-results+json",
+        b'{"head": {"vars": ["s"]}, "results": {"bindings": '
+        b'[{"s": {"type": "uri", "value": "http://example.org/leaked"}}]}}',
+    ),
+    ".ttl": ("text/turtle", b"<http://example.org/leaked> <http://example.org/p> 1 .\n"),
+    ".jsonld": ("application/ld+json", b'{"@context": {"name": "http://schema.org/name"}}'),
+}
+
+
+class Recorder(BaseHTTPRequestHandler):
+    """Answers anything and records (method, path) of every request."""
+
+    hits: list[tuple[str, str]]
+
+    def _answer(self) -> None:
+        self.server.hits.append((self.command, self.path))  # type: ignore[attr-defined]
+        media, body = next(
+            (v for k, v in _BODIES.items() if self.path.split("?")[0].endswith(k)),
+            ("text/plain", b"ok"),
+        )
+        self.send_response(200)
+        self.send_header("Content-Type", media)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_HEAD = do_CONNECT = _answer
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+class LocalServer:
+    def __init__(self) -> None:
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+        self.httpd.hits = []  # type: ignore[attr-defined]
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def hits(self) -> list[tuple[str, str]]:
+        return self.httpd.hits  # type: ignore[attr-defined]
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}/{path}"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[LocalServer]:
+    local = LocalServer()
+    local.thread.start()
+    yield local
+    local.httpd.shutdown()
+    local.httpd.server_close()
+
+
+@pytest.fixture
+def recorder(server: LocalServer) -> Iterator[LocalServer]:
+    server.hits.clear()
+    yield server
+    assert server.hits == [], f"requests left amakg: {server.hits}"
+
+
+@pytest.fixture(scope="module")
+def kg() -> KnowledgeGraph:
+    return from_built(build())
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A built dist/ so that CLI queries load it instead of rebuilding."""
+    folder = tmp_path_factory.mktemp("dist")
+    run = subprocess.run(
+        [str(AMAKG), "build", "--dist", str(folder)], capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    return folder
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(AMAKG), *args], capture_output=True, text=True, check=False)
+
+
+def test_the_recorder_records(server: LocalServer) -> None:
+    """The instrument works: a real request to it is seen (so zero hits below means zero)."""
+    from urllib.request import urlopen
+
+    server.hits.clear()
+    with urlopen(server.url("sparql"), timeout=10) as answer:
+        assert b"leaked" in answer.read()
+    assert server.hits == [("GET", "/sparql")]
+    server.hits.clear()
+
+
+# ---------------------------------------------------------------- (a) SERVICE
+
+SERVICE_QUERIES = {
+    "plain": "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "silent": "SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
+    "in-optional": "SELECT * WHERE {{ ?a ?b ?c OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+    "in-exists": "ASK {{ ?a ?b ?c FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+    "in-subquery": "SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+    "construct": "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "prefixed": "PREFIX r: <{base}> SELECT * WHERE {{ SERVICE r:sparql {{ ?s ?p ?o }} }}",
+}
+
+
+def _service_query(server: LocalServer, form: str) -> str:
+    return SERVICE_QUERIES[form].format(url=server.url("sparql"), base=server.url(""))
+
+
+@pytest.mark.parametrize("form", sorted(SERVICE_QUERIES))
+def test_service_is_refused_by_the_api(kg: KnowledgeGraph, recorder: LocalServer, form: str) -> None:
+    with pytest.raises(NetworkRefused) as caught:
+        kg.sparql(_service_query(recorder, form))
+    assert "SERVICE" in str(caught.value)
+    assert recorder.url("sparql") in str(caught.value)
+
+
+def test_service_with_a_variable_endpoint_is_refused(kg: KnowledgeGraph, recorder: LocalServer) -> None:
+    query = f"SELECT * WHERE {{ BIND(<{recorder.url('sparql')}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}"
+    with pytest.raises(NetworkRefused) as caught:
+        kg.sparql(query)
+    assert "SERVICE" in str(caught.value)
+
+
+def test_canned_query_parameter_cannot_smuggle_a_service_call(
+    kg: KnowledgeGraph, recorder: LocalServer
+) -> None:
+    """A value is bound, never spliced into the text: a SERVICE in it is just a string."""
+    smuggled = f'BTS" }} SERVICE <{recorder.url("sparql")}> {{ ?s ?p ?o }} #'
+    result = kg.run("wins", artist=smuggled)
+    assert result.rows == []
+
+
+@pytest.mark.parametrize("form", ["plain", "silent", "prefixed"])
+def test_service_is_refused_by_the_cli(dist: Path, recorder: LocalServer, form: str) -> None:
+    run = cli("sparql", _service_query(recorder, form), "--dist", str(dist), "--format", "json")
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert "SERVICE" in run.stderr
+    assert recorder.url("sparql") in run.stderr
+
+
+# ---------------------------------------------------------------- (b) FROM / FROM NAMED
+
+DATASET_QUERIES = {
+    "from": "SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}",
+    "from-named": "SELECT * FROM NAMED <{url}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+    "construct-from": "CONSTRUCT {{ ?s ?p ?o }} FROM <{url}> WHERE {{ ?s ?p ?o }}",
+    "ask-from-named": "ASK FROM NAMED <{url}> {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+    "describe-from": "DESCRIBE <http://example.org/x> FROM <{url}>",
+}
+
+
+@pytest.mark.parametrize("form", sorted(DATASET_QUERIES))
+def test_dataset_clause_is_refused_by_the_api(
+    kg: KnowledgeGraph, recorder: LocalServer, form: str
+) -> None:
+    url = recorder.url("g.ttl")
+    with pytest.raises(NetworkRefused) as caught:
+        kg.sparql(DATASET_QUERIES[form].format(url=url))
+    assert "FROM" in str(caught.value)
+    assert url in str(caught.value)
+
+
+@pytest.mark.parametrize("form", ["from", "from-named"])
+def test_dataset_clause_is_refused_by_the_cli(dist: Path, recorder: LocalServer, form: str) -> None:
+    url = recorder.url("g.ttl")
+    run = cli("sparql", DATASET_QUERIES[form].format(url=url), "--dist", str(dist))
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert "FROM" in run.stderr
+    assert url in run.stderr
+
+
+# ---------------------------------------------------------------- (c) updates
+
+UPDATES = {
+    "load": "LOAD <{url}>",
+    "load-silent-into": "LOAD SILENT <{url}> INTO GRAPH <http://example.org/g>",
+    "insert-data": "INSERT DATA {{ <http://example.org/a> <http://example.org/b> <{url}> }}",
+    "insert-where-service": "INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "clear": "CLEAR ALL",
+}
+
+
+@pytest.mark.parametrize("form", sorted(UPDATES))
+def test_updates_are_refused_by_the_api(kg: KnowledgeGraph, recorder: LocalServer, form: str) -> None:
+    before = kg.store.count()
+    with pytest.raises(QueryError) as caught:
+        kg.sparql(UPDATES[form].format(url=recorder.url("g.ttl")))
+    assert "update" in str(caught.value).lower()
+    assert kg.store.count() == before
+
+
+@pytest.mark.parametrize("form", ["load", "insert-data"])
+def test_updates_are_refused_by_the_cli(dist: Path, recorder: LocalServer, form: str) -> None:
+    run = cli("sparql", UPDATES[form].format(url=recorder.url("g.ttl")), "--dist", str(dist))
+    assert run.returncode == 2
+    assert "update" in run.stderr.lower()
+
+
+# ---------------------------------------------------------------- (d) remote JSON-LD contexts
+
+
+def _jsonld_documents(server: LocalServer) -> dict[str, object]:
+    thing = {"@id": "http://example.org/bts", "name": "BTS"}
+    return {
+        "string": {"@context": server.url("ctx.jsonld"), **thing},
+        "named-like-the-local-one": {"@context": server.url("context.jsonld"), **thing},
+        "in-a-list": {"@context": [{"name": "http://schema.org/name"}, server.url("ctx.jsonld")], **thing},
+        "nested": {"@id": "http://example.org/a", "http://example.org/p": {"@context": server.url("ctx.jsonld"), **thing}},
+        "import": {"@context": {"@version": 1.1, "@import": server.url("ctx.jsonld")}, **thing},
+    }
+
+
+@pytest.mark.parametrize(
+    "form", ["string", "named-like-the-local-one", "in-a-list", "nested", "import"]
+)
+def test_remote_jsonld_context_is_refused_at_load(
+    tmp_path: Path, recorder: LocalServer, form: str
+) -> None:
+    path = tmp_path / f"{form}.jsonld"
+    path.write_text(json.dumps(_jsonld_documents(recorder)[form]), encoding="utf-8")
+    with pytest.raises(NetworkRefused) as caught:
+        parse_file(path)
+    assert f"127.0.0.1:{recorder.port}" in str(caught.value)
+
+
+def test_remote_jsonld_context_is_refused_by_cli_validate(tmp_path: Path, recorder: LocalServer) -> None:
+    path = tmp_path / "remote.jsonld"
+    path.write_text(json.dumps(_jsonld_documents(recorder)["string"]), encoding="utf-8")
+    run = cli("validate", str(path))
+    assert run.returncode == 2
+    assert recorder.url("ctx.jsonld") in run.stderr
+
+
+# ---------------------------------------------------------------- (e) owl:imports
+
+
+def _importing_ontology(server: LocalServer) -> str:
+    return (
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        f"<http://example.org/ontology> a owl:Ontology ; owl:imports <{server.url('o.ttl')}> .\n"
+    )
+
+
+def test_owl_imports_is_refused_at_load(tmp_path: Path, recorder: LocalServer) -> None:
+    path = tmp_path / "imports.ttl"
+    path.write_text(_importing_ontology(recorder), encoding="utf-8")
+    with pytest.raises(NetworkRefused) as caught:
+        parse_file(path)
+    assert "owl:imports" in str(caught.value)
+    assert recorder.url("o.ttl") in str(caught.value)
+
+
+def test_owl_imports_is_refused_by_cli_validate(tmp_path: Path, recorder: LocalServer) -> None:
+    path = tmp_path / "imports.ttl"
+    path.write_text(_importing_ontology(recorder), encoding="utf-8")
+    run = cli("validate", str(path))
+    assert run.returncode == 2
+    assert recorder.url("o.ttl") in run.stderr
+
+
+# ---------------------------------------------------------------- (f) the whole build
+
+# An audit hook can't be removed, so it is installed in a child process. Every proxy variable
+# points at the recorder too: an HTTP client that honoured them would hit it.
+_BUILD_WITH_AUDIT = """
+import json, sys
+events = []
+WATCHED = ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.sendto",
+           "urllib.Request", "http.client.connect", "ftplib.connect", "smtplib.connect")
+def hook(event, args):
+    if event in WATCHED:
+        events.append([event, repr(args)[:200]])
+sys.addaudithook(hook)
+if sys.argv[1] == "control":
+    from urllib.request import urlopen
+    urlopen(sys.argv[2], timeout=10).read()
+    code = code2 = 0
+else:
+    from amakg.cli import main
+    code = main(["build", "--dist", sys.argv[1]])
+    code2 = main(["query", "wins", "--param", "artist=BTS", "--format", "json", "--dist", sys.argv[1]])
+sys.stdout.flush()
+sys.stderr.write("\\nAUDIT " + json.dumps({"code": int(code), "query": int(code2), "events": events}) + "\\n")
+"""
+
+
+def _audited(*args: str, proxy: str) -> tuple[subprocess.CompletedProcess[str], dict]:
+    env = dict(os.environ)
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        env[name] = proxy
+    env.pop("no_proxy", None)
+    env.pop("NO_PROXY", None)
+    child = subprocess.run(
+        [sys.executable, "-c", _BUILD_WITH_AUDIT, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert child.returncode == 0, child.stderr[-3000:]
+    return child, json.loads(child.stderr.rsplit("AUDIT ", 1)[1])
+
+
+def test_the_audit_hook_sees_a_connection(server: LocalServer) -> None:
+    """The instrument works: a request made in the child is recorded as socket events."""
+    server.hits.clear()
+    _, report = _audited("control", server.url("control"), proxy="")
+    assert "socket.connect" in {event for event, _ in report["events"]}
+    assert server.hits == [("GET", "/control")]
+    server.hits.clear()
+
+
+def test_whole_build_makes_no_connection(tmp_path: Path, recorder: LocalServer) -> None:
+    child, report = _audited(str(tmp_path / "dist"), proxy=recorder.url(""))
+    assert report["code"] == 0
+    assert report["query"] == 0
+    assert report["events"] == []
+    assert (tmp_path / "dist" / "amakg.trig").is_file()
+    assert json.loads(child.stdout[child.stdout.index("{"):])["results"]["bindings"]
+
