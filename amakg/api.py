@@ -2,7 +2,8 @@
 
     >>> from amakg.api import open_graph
     >>> kg = open_graph()
-    >>> [(r["year"].toPython(), str(r["categoryName"])) for r in kg.run("wins", artist="BTS").rows][:1]
+    >>> rows = kg.run("wins", artist="BTS").rows
+    >>> [(r["year"].toPython(), str(r["categoryName"])) for r in rows][:1]
     [(2018, 'Favorite Social Artist')]
 
 open_graph() reuses dist/ when it was built from the current inputs (no re-reasoning);
@@ -67,8 +68,12 @@ class KnowledgeGraph:
         graphs = self.asserted_graphs if asserted_only else self.graphs
         if info.services:
             return run_federated(
-                self.store.union(graphs), query, bindings=bindings, endpoints=routes,
-                timeout=timeout, max_rows=max_rows or DEFAULT_MAX_ROWS,
+                self.store.union(graphs),
+                query,
+                bindings=bindings,
+                endpoints=routes,
+                timeout=timeout,
+                max_rows=max_rows or DEFAULT_MAX_ROWS,
             )
         return self.store.query(query, bindings=bindings, graphs=graphs, max_rows=max_rows)
 
@@ -84,8 +89,11 @@ class KnowledgeGraph:
         """Run a canned query (queries/NAME.rq) with its parameters bound."""
         canned = queries.get(name)
         return self.sparql(
-            canned.sparql, bindings=canned.bindings(params), asserted_only=asserted_only,
-            endpoints=endpoints, timeout=timeout,
+            canned.sparql,
+            bindings=canned.bindings(params),
+            asserted_only=asserted_only,
+            endpoints=endpoints,
+            timeout=timeout,
         )
 
 
@@ -99,7 +107,9 @@ def is_fresh(dist: Path) -> bool:
         info = json.loads((dist / "build-info.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return info.get("fingerprint") == fingerprint(read_manifest()) and (dist / "amakg.trig").is_file()
+    return (
+        info.get("fingerprint") == fingerprint(read_manifest()) and (dist / "amakg.trig").is_file()
+    )
 
 
 def open_graph(dist: Path | None = None, *, rebuild: bool = False) -> KnowledgeGraph:

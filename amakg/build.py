@@ -42,7 +42,9 @@ class Built:
         return counts
 
 
-def build(data_dir: Path | None = None, progress: Progress | None = None, check: bool = True) -> Built:
+def build(
+    data_dir: Path | None = None, progress: Progress | None = None, check: bool = True
+) -> Built:
     """Load, validate (raising ValidationFailed on violations), reason; nothing is written."""
     progress = progress or Progress(enabled=False)
     sources: Sources = read_manifest(data_dir)
@@ -79,7 +81,9 @@ def write_dist(built: Built, dist: Path, progress: Progress | None = None) -> li
             export_dataset(built.store, staging / "amakg.trig")
             export_union(built.store, built.asserted_graphs, staging / "amakg.ttl", "turtle")
             export_union(built.store, built.asserted_graphs, staging / "amakg.jsonld", "json-ld")
-            export_graph(describe(built.store, built.asserted_graphs), staging / "void.ttl", "turtle")
+            export_graph(
+                describe(built.store, built.asserted_graphs), staging / "void.ttl", "turtle"
+            )
             info = {
                 "fingerprint": built.fingerprint,
                 "version": __version__,

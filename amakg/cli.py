@@ -19,13 +19,13 @@ def _write(payload: bytes) -> None:
     sys.stdout.flush()
 
 
-def _progress():  # noqa: ANN202 - small factory
+def _progress():
     from .progress import Progress
 
     return Progress()
 
 
-def _dist_option(f):  # noqa: ANN001, ANN202
+def _dist_option(f):
     return click.option(
         "--dist",
         type=click.Path(file_okay=False, path_type=Path),
@@ -34,17 +34,26 @@ def _dist_option(f):  # noqa: ANN001, ANN202
     )(f)
 
 
-def _endpoint_options(f):  # noqa: ANN001, ANN202
+def _endpoint_options(f):
     f = click.option(
-        "--allow-endpoint", "endpoints", multiple=True, metavar="URL",
+        "--allow-endpoint",
+        "endpoints",
+        multiple=True,
+        metavar="URL",
         help="Allow SERVICE calls to this endpoint (all SERVICE calls are refused by default).",
     )(f)
     f = click.option(
-        "--endpoint-mirror", "mirrors", multiple=True, metavar="IRI=URL",
+        "--endpoint-mirror",
+        "mirrors",
+        multiple=True,
+        metavar="IRI=URL",
         help="Allow the SERVICE endpoint IRI and call URL instead (a mirror or a local copy).",
     )(f)
     return click.option(
-        "--timeout", type=float, default=30.0, show_default=True,
+        "--timeout",
+        type=float,
+        default=30.0,
+        show_default=True,
         help="Seconds before a federated query is stopped.",
     )(f)
 
@@ -90,8 +99,12 @@ def build(dist: Path | None) -> None:
     click.echo(f"  triples inferred  {counts.get('inferred', 0):>8}")
     if report is not None:
         warnings = sum(1 for r in report.results if r.severity != "Violation")
-        click.echo(f"  shapes checked    {report.shapes_checked:>8}  (0 violations, {warnings} warnings)")
-    click.echo("  time per stage    " + ", ".join(f"{k} {v:.2f} s" for k, v in built.timings.items()))
+        click.echo(
+            f"  shapes checked    {report.shapes_checked:>8}  (0 violations, {warnings} warnings)"
+        )
+    click.echo(
+        "  time per stage    " + ", ".join(f"{k} {v:.2f} s" for k, v in built.timings.items())
+    )
     click.echo(f"  total             {time.perf_counter() - start:.2f} s")
     click.echo("  wrote " + ", ".join(p.name for p in files))
 
@@ -136,7 +149,7 @@ def list_queries() -> None:
             click.echo(f"    --param {p.name}=<{p.type}>  ({default}) {p.help}")
 
 
-def _run_and_print(result, fmt: str) -> None:  # noqa: ANN001
+def _run_and_print(result, fmt: str) -> None:
     from .output import serialize
 
     if fmt == "table" and result.kind == "select" and not sys.stdout.isatty():
@@ -146,14 +159,26 @@ def _run_and_print(result, fmt: str) -> None:  # noqa: ANN001
 
 @cli.command()
 @click.argument("name")
-@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter value.")
-@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("--asserted-only", is_flag=True, help="Query the asserted graphs only (no inferences).")
+@click.option(
+    "--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter value."
+)
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True
+)
+@click.option(
+    "--asserted-only", is_flag=True, help="Query the asserted graphs only (no inferences)."
+)
 @_endpoint_options
 @_dist_option
 def query(
-    name: str, params: tuple[str, ...], fmt: str, asserted_only: bool, endpoints: tuple[str, ...],
-    mirrors: tuple[str, ...], timeout: float, dist: Path | None,
+    name: str,
+    params: tuple[str, ...],
+    fmt: str,
+    asserted_only: bool,
+    endpoints: tuple[str, ...],
+    mirrors: tuple[str, ...],
+    timeout: float,
+    dist: Path | None,
 ) -> None:
     """Run the canned query NAME (see `amakg queries`)."""
     from .api import open_graph
@@ -167,7 +192,10 @@ def query(
     canned.get(name).bindings(values)  # fail fast on bad parameters, before loading the graph
     kg = open_graph(dist)
     result = kg.run(
-        name, asserted_only=asserted_only, endpoints=_routes(endpoints, mirrors), timeout=timeout,
+        name,
+        asserted_only=asserted_only,
+        endpoints=_routes(endpoints, mirrors),
+        timeout=timeout,
         **values,
     )
     _run_and_print(result, fmt)
@@ -175,14 +203,24 @@ def query(
 
 @cli.command()
 @click.argument("query_text", metavar="QUERY")
-@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("--asserted-only", is_flag=True, help="Query the asserted graphs only (no inferences).")
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True
+)
+@click.option(
+    "--asserted-only", is_flag=True, help="Query the asserted graphs only (no inferences)."
+)
 @click.option("--max-rows", type=int, default=100_000, show_default=True, help="Row cap.")
 @_endpoint_options
 @_dist_option
 def sparql(
-    query_text: str, fmt: str, asserted_only: bool, max_rows: int, endpoints: tuple[str, ...],
-    mirrors: tuple[str, ...], timeout: float, dist: Path | None,
+    query_text: str,
+    fmt: str,
+    asserted_only: bool,
+    max_rows: int,
+    endpoints: tuple[str, ...],
+    mirrors: tuple[str, ...],
+    timeout: float,
+    dist: Path | None,
 ) -> None:
     """Run ad-hoc SPARQL: QUERY is the text, or @FILE to read it from a file."""
     from .api import open_graph
@@ -199,15 +237,37 @@ def sparql(
     check_query(query_text, routes)  # fail fast, before loading the graph
     kg = open_graph(dist)
     result = kg.sparql(
-        query_text, asserted_only=asserted_only, max_rows=max_rows, endpoints=routes, timeout=timeout
+        query_text,
+        asserted_only=asserted_only,
+        max_rows=max_rows,
+        endpoints=routes,
+        timeout=timeout,
     )
     _run_and_print(result, fmt)
 
 
 @cli.command()
-@click.option("--format", "-f", "fmt", type=click.Choice(["turtle", "json-ld", "trig", "nt"]), default="turtle", show_default=True)
-@click.option("--graph", type=click.Choice(["asserted", "inferred", "all"]), default="asserted", show_default=True)
-@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Output file (default: stdout).")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["turtle", "json-ld", "trig", "nt"]),
+    default="turtle",
+    show_default=True,
+)
+@click.option(
+    "--graph",
+    type=click.Choice(["asserted", "inferred", "all"]),
+    default="asserted",
+    show_default=True,
+)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Output file (default: stdout).",
+)
 @_dist_option
 def export(fmt: str, graph: str, out: Path | None, dist: Path | None) -> None:
     """Export the graph: asserted, inferred or all, as Turtle, JSON-LD, TriG or N-Triples."""
@@ -234,14 +294,30 @@ def export(fmt: str, graph: str, out: Path | None, dist: Path | None) -> None:
 
 
 @cli.command(name="link")
-@click.option("--against", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="External RDF dataset (Turtle, N-Triples, TriG, JSON-LD; .gz accepted).")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=0.9, show_default=True,
-              help="Lowest score accepted as a link.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Linkset file (.ttl or .trig; default dist/linkset-<mapping>.ttl).")
-@click.option("--evaluate", is_flag=True,
-              help="Also measure precision/recall against the gold links of the AMA history.")
+@click.option(
+    "--against",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="External RDF dataset (Turtle, N-Triples, TriG, JSON-LD; .gz accepted).",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=0.9,
+    show_default=True,
+    help="Lowest score accepted as a link.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Linkset file (.ttl or .trig; default dist/linkset-<mapping>.ttl).",
+)
+@click.option(
+    "--evaluate",
+    is_flag=True,
+    help="Also measure precision/recall against the gold links of the AMA history.",
+)
 def link_command(against: Path, threshold: float, out: Path | None, evaluate: bool) -> None:
     """Reconcile the graph's artists with an external dataset: a linkset, VoID and a review list."""
     from .api import default_dist
@@ -257,7 +333,9 @@ def link_command(against: Path, threshold: float, out: Path | None, evaluate: bo
         result = link_file(against, threshold)
     out = out or default_dist() / f"linkset-{result.mapping.name}.ttl"
     linkset, review = write_linkset(result, out)
-    click.echo(f"{len(result.accepted)} links -> {linkset}; {len(result.ambiguous)} for review -> {review}")
+    click.echo(
+        f"{len(result.accepted)} links -> {linkset}; {len(result.ambiguous)} for review -> {review}"
+    )
 
 
 def main(args: list[str] | None = None) -> int:

@@ -32,7 +32,9 @@ def read_manifest(data_dir: Path | None = None) -> Sources:
     try:
         config = tomllib.loads(manifest.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise InputError(f"cannot read the sources manifest: {exc.strerror}", path=str(manifest)) from exc
+        raise InputError(
+            f"cannot read the sources manifest: {exc.strerror}", path=str(manifest)
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"invalid TOML: {exc}", path=str(manifest)) from exc
     sources = Sources()

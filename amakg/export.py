@@ -35,7 +35,7 @@ class ExportError(AmakgError):
 
 
 def write_atomic(
-    path: Path, write: Callable[[Path], None], expected_triples: int | None = None
+    path: Path, write: Callable[[Path], object], expected_triples: int | None = None
 ) -> Path:
     """Write via a temp file in the same folder, re-parse RDF and check its count, then rename.
 
@@ -52,7 +52,8 @@ def write_atomic(
             found = sum(1 for _ in parse_quads(tmp))
         if found != expected_triples:
             raise ExportError(
-                f"{path}: the export re-parsed to {found} triples, {expected_triples} were written; "
+                f"{path}: the export re-parsed to {found} triples, "
+                f"{expected_triples} were written; "
                 "the previous file was kept"
             )
         tmp.chmod(0o644)  # mkstemp creates 0600; exports are meant to be shared

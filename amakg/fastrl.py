@@ -144,10 +144,14 @@ def closure_in_store(
         if len(store) == before:
             break
     else:
-        raise ReasoningError(f"the OWL 2 RL rules did not reach a fixpoint in {_MAX_OWL_ROUNDS} rounds")
-    _remove(store, target, store.query(
-        _support("duplicates"), substitutions={ox.Variable("target"): target}
-    ))
+        raise ReasoningError(
+            f"the OWL 2 RL rules did not reach a fixpoint in {_MAX_OWL_ROUNDS} rounds"
+        )
+    _remove(
+        store,
+        target,
+        store.query(_support("duplicates"), substitutions={ox.Variable("target"): target}),
+    )
     _remove(store, target, store.query(_support("noise"), default_graph=[target]))
 
 
@@ -174,7 +178,8 @@ def apply_rules_in_store(store: ox.Store, target: ox.NamedNode, rules: Sequence[
 
 def refuse_unsupported(store: ox.Store) -> None:
     """Raise ReasoningError when the graph uses an OWL construct the fast rules do not cover."""
-    rows = list(store.query(_support("unsupported"), use_default_graph_as_union=True))
+    answer = store.query(_support("unsupported"), use_default_graph_as_union=True)
+    rows = list(answer) if isinstance(answer, ox.QuerySolutions) else []
     if rows:
         found = sorted({f"{row['construct'].value} (e.g. on {row['example']})" for row in rows})
         raise ReasoningError(
@@ -212,5 +217,5 @@ def _quads(triples: Iterable[tuple[Node, Node, Node]], graph: ox.NamedNode) -> I
 def _graph(store: ox.Store, graph: ox.NamedNode) -> Graph:
     result = Graph()
     for quad in store.quads_for_pattern(None, None, None, graph):
-        result.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))  # type: ignore[arg-type]
+        result.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
     return result

@@ -24,7 +24,8 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import Node
+from rdflib.query import ResultRow
+from rdflib.term import Identifier
 
 from .errors import QueryError
 from .guard import _walk
@@ -37,7 +38,7 @@ def run_federated(
     graph: Graph,
     sparql: str,
     *,
-    bindings: Mapping[str, Node] | None,
+    bindings: Mapping[str, Identifier] | None,
     endpoints: Mapping[str, str],
     timeout: float = DEFAULT_TIMEOUT,
     max_rows: int = 10_000,
@@ -72,7 +73,7 @@ def _child(
     send: Connection,
     graph: Graph,
     sparql: str,
-    bindings: dict[str, Node],
+    bindings: dict[str, Identifier],
     endpoints: dict[str, str],
     max_rows: int,
 ) -> None:
@@ -85,11 +86,13 @@ def _child(
                 _redirect(node, endpoints)
         answer = graph.query(translateQuery(tree), initBindings=bindings)
         names = [str(v) for v in answer.vars or []]
-        rows = []
+        rows: list[dict[str, Identifier | None]] = []
         for row in answer:
             if len(rows) >= max_rows:
                 break
-            rows.append({n: row[n] for n in names})  # type: ignore[index]
+            assert isinstance(row, ResultRow)
+            values = row.asdict()
+            rows.append({n: values.get(n) for n in names})
         truncated = len(rows) >= max_rows
         send.send(("ok", QueryResult(kind="select", vars=names, rows=rows, truncated=truncated)))
     except Exception as exc:  # the child reports every failure to the parent as text
@@ -106,13 +109,15 @@ def _redirect(node: CompValue, endpoints: Mapping[str, str]) -> None:
     node["service_string"] = node["service_string"].replace(f"<{written}>", f"<{target}>", 1)
 
 
-def _only_hosts(hosts: set[str | None]):  # noqa: ANN202 - an audit hook
+def _only_hosts(hosts: set[str | None]):
     def hook(event: str, args: tuple) -> None:
         if event == "socket.connect":
             address = args[1]
             host = address[0] if isinstance(address, tuple) else address
             if host not in hosts and not _resolves_to(host, hosts):
-                raise PermissionError(f"amakg: connection to {host} refused (not an allowed endpoint)")
+                raise PermissionError(
+                    f"amakg: connection to {host} refused (not an allowed endpoint)"
+                )
         elif event == "socket.getaddrinfo" and args[0] not in hosts:
             raise PermissionError(f"amakg: lookup of {args[0]} refused (not an allowed endpoint)")
 

@@ -84,7 +84,7 @@ def _walk(node: object) -> Iterator[CompValue]:
         for value in node.values():
             yield from _walk(value)
     elif isinstance(node, list | tuple) or hasattr(node, "asList"):
-        for item in node:  # type: ignore[union-attr]
+        for item in node:  # type: ignore[attr-defined]
             yield from _walk(item)
 
 

@@ -21,11 +21,13 @@ def lineage(name: str) -> URIRef:
 
 
 def ceremony(year: int, edition: str | None = None) -> URIRef:
-    """amar:ceremony/2022; a year with two ceremonies uses an edition: amar:ceremony/2003-january."""
+    """amar:ceremony/2022; a year with two ceremonies has editions: amar:ceremony/2003-january."""
     return AMAR[f"ceremony/{year}" + (f"-{edition}" if edition else "")]
 
 
-def nomination(year: int | str, category_name: str, artist_name: str, work: str | None = None) -> URIRef:
+def nomination(
+    year: int | str, category_name: str, artist_name: str, work: str | None = None
+) -> URIRef:
     path = f"nomination/{year}/{slug(category_name)}/{slug(artist_name)}"
     if work:
         path += f"/{slug(work)}"

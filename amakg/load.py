@@ -49,6 +49,7 @@ _LEXICAL: dict[URIRef, re.Pattern[str]] = {
     ),
 }
 
+
 def rdf_format(path: Path) -> ox.RdfFormat:
     """The RDF format of a file, from its suffix (a trailing .gz is looked through)."""
     suffix = path.suffixes[-2] if path.suffix == ".gz" and len(path.suffixes) > 1 else path.suffix
@@ -109,7 +110,7 @@ def parse_file(path: Path | str, into: Graph | None = None) -> Graph:
     ]
     check_terms(path, data, triples)
     for triple in triples:
-        graph.add(triple)  # type: ignore[arg-type]
+        graph.add(triple)
     return graph
 
 

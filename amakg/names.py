@@ -42,7 +42,7 @@ def slug(name: str) -> str:
 
 
 def wiki_title(link: str) -> str:
-    """'/wiki/Gladys_Knight_%26_the_Pips' -> 'Gladys_Knight_&_the_Pips' (a DBpedia resource name)."""
+    """'/wiki/Gladys_Knight_%26_the_Pips' -> 'Gladys_Knight_&_the_Pips' (a DBpedia name)."""
     from urllib.parse import unquote
 
     title = link.removeprefix("https://en.wikipedia.org").removeprefix("/wiki/")

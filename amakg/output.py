@@ -33,7 +33,7 @@ def short(term: Node | None) -> str:
         text = str(term)
         for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
             if text.startswith(ns) and len(text) > len(ns):
-                return f"{prefix}:{text[len(ns):]}"
+                return f"{prefix}:{text[len(ns) :]}"
         return f"<{text}>"
     if isinstance(term, BNode):
         return f"_:{term}"
@@ -64,7 +64,8 @@ def serialize(result: QueryResult, fmt: str) -> bytes:
     if result.kind == "graph":
         if fmt not in GRAPH_FORMATS:
             raise ParameterError(
-                f"a CONSTRUCT/DESCRIBE result can be written as {', '.join(GRAPH_FORMATS)}, not {fmt!r}"
+                "a CONSTRUCT/DESCRIBE result can be written as "
+                f"{', '.join(GRAPH_FORMATS)}, not {fmt!r}"
             )
         assert result.graph is not None
         return serialize_graph(result.graph, fmt)
@@ -105,7 +106,13 @@ def _tsv_term(term: Node | None) -> str:
         return ""
     if isinstance(term, Literal):
         lexical = str(term)
-        for raw, escaped in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")):
+        for raw, escaped in (
+            ("\\", "\\\\"),
+            ('"', '\\"'),
+            ("\n", "\\n"),
+            ("\r", "\\r"),
+            ("\t", "\\t"),
+        ):
             lexical = lexical.replace(raw, escaped)
         if term.language:
             return f'"{lexical}"@{term.language}'

@@ -52,7 +52,9 @@ class Parameter:
             return Literal(int(value), datatype=XSD.integer)
         if self.type == "iri":
             if not re.match(r"^[a-z][a-z0-9+.-]*:\S+$", value, re.I):
-                raise ParameterError(f"parameter {self.name!r} must be an absolute IRI, got {value!r}")
+                raise ParameterError(
+                    f"parameter {self.name!r} must be an absolute IRI, got {value!r}"
+                )
             return URIRef(value)
         return Literal(value)
 
@@ -83,7 +85,8 @@ class CannedQuery:
                 bound[param.name] = param.bind(param.default)
             else:
                 raise ParameterError(
-                    f"query {self.name!r} needs parameter {param.name!r} ({param.type}: {param.help}); "
+                    f"query {self.name!r} needs parameter {param.name!r} "
+                    f"({param.type}: {param.help}); "
                     f"it accepts: {self.usage()}"
                 )
         return bound

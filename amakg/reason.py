@@ -24,7 +24,7 @@ from .vocab import INFERRED
 
 Triple = tuple[Node, Node, Node]
 
-_BUILTIN = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD)) + (str(ERRNS),)
+_BUILTIN = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD, ERRNS))
 _NOISE_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
 _MAX_ROUNDS = 10
 
@@ -57,7 +57,7 @@ def apply_rules(graph: Graph, rules: list[Rule]) -> Graph:
     store.add_graph(INFERRED, graph)
     added = Graph()
     for _ in range(_MAX_ROUNDS):
-        new = []
+        new: list[Triple] = []
         for rule in rules:
             result = store.query(rule.sparql, graphs=[INFERRED])
             assert result.graph is not None

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
-from rdflib.term import Node
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Identifier, Node
 
 from .errors import QueryError
 from .terms import from_ox, to_ox
@@ -24,19 +24,19 @@ class QueryResult:
 
     kind: str  # "select" | "ask" | "graph"
     vars: list[str] = field(default_factory=list)
-    rows: list[dict[str, Node | None]] = field(default_factory=list)
+    rows: list[dict[str, Identifier | None]] = field(default_factory=list)
     boolean: bool | None = None
     graph: Graph | None = None
     truncated: bool = False
 
-    def values(self, var: str) -> list[Node | None]:
+    def values(self, var: str) -> list[Identifier | None]:
         """The values of one variable, row by row."""
         return [row.get(var) for row in self.rows]
 
     def to_python(self) -> list[dict[str, object]]:
         """Rows with literals as Python values and IRIs as strings."""
         return [
-            {k: (v.toPython() if v is not None else None) for k, v in row.items()}  # type: ignore[union-attr]
+            {k: (v.toPython() if isinstance(v, Literal | URIRef) else v) for k, v in row.items()}
             for row in self.rows
         ]
 
@@ -71,13 +71,15 @@ class Store:
     # ------------------------------------------------------------------ reading
 
     def graph_names(self) -> list[URIRef]:
-        return sorted(URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        return sorted(
+            URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)
+        )
 
     def graph(self, name: URIRef) -> Graph:
         """A copy of one named graph as an rdflib Graph."""
         graph = Graph()
         for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
-            graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))  # type: ignore[arg-type]
+            graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
         return graph
 
     def union(self, names: Sequence[URIRef]) -> Graph:
@@ -99,7 +101,9 @@ class Store:
     def count(self, name: URIRef | None = None) -> int:
         if name is None:
             return len(self._store)
-        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))))
+        return sum(
+            1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name)))
+        )
 
     def dump(
         self,
@@ -153,17 +157,20 @@ def _result(answer: object, max_rows: int | None) -> QueryResult:
         return QueryResult(kind="ask", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         names = [v.value for v in answer.variables]
-        rows: list[dict[str, Node | None]] = []
+        rows: list[dict[str, Identifier | None]] = []
         truncated = False
         for solution in answer:
             if max_rows is not None and len(rows) >= max_rows:
                 truncated = True
                 break
-            rows.append({n: (from_ox(solution[n]) if solution[n] is not None else None) for n in names})
+            rows.append(
+                {n: (from_ox(solution[n]) if solution[n] is not None else None) for n in names}
+            )
         return QueryResult(kind="select", vars=names, rows=rows, truncated=truncated)
     graph = Graph()
-    for count, triple in enumerate(answer):  # type: ignore[call-overload]
+    assert isinstance(answer, ox.QueryTriples)
+    for count, triple in enumerate(answer):
         if max_rows is not None and count >= max_rows:
             return QueryResult(kind="graph", graph=graph, truncated=True)
-        graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))  # type: ignore[arg-type]
+        graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
     return QueryResult(kind="graph", graph=graph)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANG = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
-def from_ox(term: object) -> Node:
+def from_ox(term: object) -> Identifier:
     """A pyoxigraph term as an rdflib term (lexical forms kept as they are)."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)

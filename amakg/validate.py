@@ -16,7 +16,6 @@ from rdflib.term import Node
 from amakg import resources
 from amakg.vocab import PREFIXES
 
-SHAPES_NS = "https://w3id.org/amakg/shapes#"
 _SEVERITIES: dict[Node | None, str] = {
     SH.Violation: "Violation",
     SH.Warning: "Warning",
@@ -129,7 +128,7 @@ def _results(report: Graph) -> Iterator[ValidationResult]:
 def shorten(term: Node | None) -> str:
     """A term as people write it: prefixed name, "literal"^^xsd:type or <iri>."""
     if isinstance(term, URIRef):
-        for prefix, namespace in [*PREFIXES.items(), ("amash", SHAPES_NS)]:
+        for prefix, namespace in PREFIXES.items():
             if term.startswith(namespace) and len(term) > len(namespace):
                 return f"{prefix}:{term[len(namespace) :]}"
         return f"<{term}>"

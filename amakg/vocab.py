@@ -25,6 +25,7 @@ LINKS = URIRef(GRAPH_BASE + "links")
 PREFIXES: dict[str, str] = {
     "ama": str(AMA),
     "amar": str(AMAR),
+    "amash": "https://w3id.org/amakg/shapes#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",

@@ -12,17 +12,21 @@ window.amakgChart = (function () {
     return cell && cell.type === "literal" && NUMERIC.test(cell.datatype || "");
   }
 
+  const MAX_BARS = 40;
+
   function pick(vars, rows) {
-    if (!rows.length || rows.length > 60) return null;
+    if (!rows.length) return null;
     const numeric = vars.filter((v) => rows.every((r) => isNumeric(r[v])));
     const valueVar = numeric.find((v) => v !== "year");
     if (valueVar) {
       const labelVar = vars.includes("year") ? "year" : vars.find((v) => !numeric.includes(v));
       if (!labelVar) return null;
+      const shown = rows.slice(0, MAX_BARS);
+      const more = rows.length > MAX_BARS ? ` (first ${MAX_BARS} of ${rows.length} rows)` : "";
       return {
-        title: valueVar + (labelVar === "year" ? " per year" : " by " + labelVar),
+        title: valueVar + (labelVar === "year" ? " per year" : " by " + labelVar) + more,
         vertical: labelVar === "year",
-        bars: rows.map((r) => ({ label: r[labelVar] ? r[labelVar].value : "", value: Number(r[valueVar].value) })),
+        bars: shown.map((r) => ({ label: r[labelVar] ? r[labelVar].value : "", value: Number(r[valueVar].value) })),
       };
     }
     if (vars.includes("year") && rows.every((r) => isNumeric(r.year))) {
