@@ -73,7 +73,7 @@ def _routes(endpoints: tuple[str, ...], mirrors: tuple[str, ...]) -> dict[str, s
 def cli() -> None:
     """amakg: a knowledge graph of the American Music Awards.
 
-    Exit codes: 0 success; 1 data does not conform (validate/build) or a claim check failed;
+    Exit codes: 0 success; 1 the data does not conform (validate, build);
     2 error (bad input, bad usage, refused or invalid query).
     """
 
@@ -291,6 +291,83 @@ def export(fmt: str, graph: str, out: Path | None, dist: Path | None) -> None:
     if out is None:
         _write(target.read_bytes())
         target.unlink()
+
+
+@cli.command()
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@_dist_option
+def claims(fmt: str, dist: Path | None) -> None:
+    """Check the article's claims against the graph: holds / contradicted / not enough data."""
+    import json
+
+    from .api import open_graph
+    from .claims import evaluate_claims
+    from .output import short
+
+    kg = open_graph(dist)
+    verdicts = evaluate_claims(lambda sparql: kg.sparql(sparql).rows)
+    if fmt == "json":
+        payload = [
+            {
+                "claim": str(v.claim),
+                "title": v.title,
+                "verdict": v.verdict,
+                "reason": v.reason,
+                "evidence": [{k: short(x) for k, x in row.items()} for row in v.evidence],
+                "sources": v.sources,
+            }
+            for v in verdicts
+        ]
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    hidden = {"holds", "covered", "sources"}
+    for v in verdicts:
+        click.echo(f"{v.verdict.upper():<16} {v.title}  ({short(v.claim)})")
+        click.echo(f"    why: {v.reason}")
+        for row in v.evidence:
+            cells = ", ".join(
+                f"{k}={short(x)}" for k, x in row.items() if k not in hidden and x is not None
+            )
+            click.echo(f"    - {cells}")
+        if v.sources:
+            click.echo("    sources: " + ", ".join(v.sources))
+
+
+@cli.group(name="import")
+def import_group() -> None:
+    """Import third-party datasets into data/."""
+
+
+@import_group.command(name="ama-history")
+@click.argument("source", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: data/history).",
+)
+def import_ama_history(source: Path | None, out: Path | None) -> None:
+    """Import the AMA history (.jl files, 1974–2020), merged with the article and curated.
+
+    Writes nominations.ttl, provenance.ttl, links.ttl and import-report.{json,md} atomically.
+    """
+    from .history import article_graph, curation_graph, history_dir, import_history, output_dir
+
+    report = import_history(
+        source or history_dir(), out or output_dir(), article_graph(), curation_graph()
+    )
+    click.echo(
+        f"rows in {report.rows_in}, imported {report.rows_imported}, merged duplicates "
+        f"{len(report.merged_rows)}, dropped {len(report.dropped)}; nominations out "
+        f"{report.nominations_out}; entity merges {len(report.merges)}, ambiguous pairs "
+        f"{len(report.ambiguous)}; {report.seconds:.2f} s"
+    )
+    click.echo(
+        f"counts reconcile: {'yes' if report.reconciles() else 'NO'}; report: "
+        f"{(out or output_dir()) / 'import-report.md'}"
+    )
 
 
 @cli.command(name="link")

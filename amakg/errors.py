@@ -9,7 +9,7 @@ class ExitCode(IntEnum):
     """Process exit codes of the CLI (documented in the README)."""
 
     OK = 0
-    NOT_CONFORMING = 1  # validation found violations (or a claim check failed)
+    NOT_CONFORMING = 1  # validation found violations
     ERROR = 2  # bad input, bad usage, or an operation that could not complete
 
 

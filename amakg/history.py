@@ -490,7 +490,7 @@ class ArtistResolver:
             for node in nodes
             if node not in used
         ]
-        others = list({e.key: e for e in others}.values())
+        others = sorted({e.key: e for e in others}.values(), key=lambda e: e.key)
         pool = [e for e in history if e.key not in self._reported]
         everyone = pool + others
         keys = [_name_keys(e.name) for e in everyone]
@@ -1146,7 +1146,11 @@ def render_markdown(r: ImportReport) -> str:
         "",
         "## Defects",
         "",
-        "| class | found in the rows | remaining after curation |",
+        "Found: as the raw import shows them (the rows merged with the article graph, no "
+        "curation). Remaining: after data/curation; each remaining one is documented there by "
+        "an ama:Correction (queries/qc/*violation*.rq list it with its ?correction).",
+        "",
+        "| class | found (raw import) | remaining (curated) |",
         "|---|---|---|",
         *(
             f"| {k.replace('_', ' ')} | {v} | {r.defects_remaining.counts()[k]} |"

@@ -37,8 +37,15 @@ def fold(name: str) -> str:
 
 
 def slug(name: str) -> str:
-    """A stable IRI path segment: 'TOMORROW X TOGETHER' -> 'tomorrow-x-together'."""
-    return fold(name).replace(" ", "-") or "unnamed"
+    """A stable IRI path segment: 'TOMORROW X TOGETHER' -> 'tomorrow-x-together'.
+
+    A name of symbols only takes their Unicode names: '÷' -> 'division-sign'.
+    """
+    folded = fold(name).replace(" ", "-")
+    if folded:
+        return folded
+    named = " ".join(unicodedata.name(c, "") for c in name if not c.isspace())
+    return fold(named).replace(" ", "-") or "unnamed"
 
 
 def wiki_title(link: str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import owlrl
 from owlrl.Namespaces import ERRNS
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal
 from rdflib.term import Node
 
 from . import resources
@@ -94,8 +94,8 @@ def clean(triples: object) -> Graph:
             continue
         if p == OWL.sameAs and s == o:
             continue
-        if p == RDF.type and o in _NOISE_TYPES:
-            continue
+        if p == RDF.type and (o in _NOISE_TYPES or isinstance(o, BNode)):
+            continue  # owl:Thing typing, and anonymous class expressions (ama:Win's definition)
         if str(s).startswith(_BUILTIN):
             continue
         kept.add((s, p, o))

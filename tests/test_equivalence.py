@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import RDF, Graph, URIRef
@@ -37,8 +38,10 @@ def diff(expected: Graph, actual: Graph) -> str:
     """A readable difference of two graphs: the first triples only one side has."""
     missing = sorted(set(expected) - set(actual))[:10]
     extra = sorted(set(actual) - set(expected))[:10]
-    return f"only in owlrl's ({len(set(expected) - set(actual))}): {missing}\n" \
+    return (
+        f"only in owlrl's ({len(set(expected) - set(actual))}): {missing}\n"
         f"only in the fast path's ({len(set(actual) - set(expected))}): {extra}"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +113,7 @@ def _local_queries() -> list[str]:
 
 def _rows(kg: KnowledgeGraph, name: str) -> Counter[tuple[str, ...]]:
     canned = queries.get(name)
-    params = {p.name: "BTS" for p in canned.parameters if p.required}  # defaults otherwise
+    params: dict[str, Any] = {p.name: "BTS" for p in canned.parameters if p.required}
     result = kg.run(name, **params)
     return Counter(
         tuple("" if row.get(v) is None else row[v].n3() for v in result.vars)  # type: ignore[union-attr]
@@ -119,7 +122,9 @@ def _rows(kg: KnowledgeGraph, name: str) -> Counter[tuple[str, ...]]:
 
 
 @pytest.mark.parametrize("name", _local_queries())
-def test_canned_query_same_rows_on_both_paths(name: str, kg: KnowledgeGraph, fast_store: Store) -> None:
+def test_canned_query_same_rows_on_both_paths(
+    name: str, kg: KnowledgeGraph, fast_store: Store
+) -> None:
     fast_kg = KnowledgeGraph(fast_store, fast_store.graph_names())
     assert _rows(fast_kg, name) == _rows(kg, name)
 

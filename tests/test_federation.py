@@ -44,14 +44,26 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         query = parse_qs(form).get("query", [""])[0]
         self.server.hits.append(query)
         time.sleep(self.server.delay)
-        rows = [{
-            "wikidata": {"type": "uri", "value": BTS_QID},
-            "award": {"type": "uri", "value": "http://www.wikidata.org/entity/Q-standin-award"},
-            "awardLabel": {"type": "literal", "value": "Stand-in award", "xml:lang": "en"},
-        }] if f"<{BTS_QID}>" in query else []
-        body = json.dumps({
-            "head": {"vars": ["wikidata", "award", "awardLabel"]}, "results": {"bindings": rows},
-        }).encode()
+        rows = (
+            [
+                {
+                    "wikidata": {"type": "uri", "value": BTS_QID},
+                    "award": {
+                        "type": "uri",
+                        "value": "http://www.wikidata.org/entity/Q-standin-award",
+                    },
+                    "awardLabel": {"type": "literal", "value": "Stand-in award", "xml:lang": "en"},
+                }
+            ]
+            if f"<{BTS_QID}>" in query
+            else []
+        )
+        body = json.dumps(
+            {
+                "head": {"vars": ["wikidata", "award", "awardLabel"]},
+                "results": {"bindings": rows},
+            }
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/sparql-results+json")
         self.send_header("Content-Length", str(len(body)))
@@ -75,21 +87,27 @@ def standin() -> Iterator[StandIn]:
 
 
 def test_service_is_refused_by_default(kg: KnowledgeGraph, standin: StandIn) -> None:
-    with pytest.raises(NetworkRefused, match="SERVICE <https://query.wikidata.org/sparql> is refused"):
+    with pytest.raises(
+        NetworkRefused, match=r"SERVICE <https://query\.wikidata\.org/sparql> is refused"
+    ):
         kg.run("wikidata-awards", artist="BTS")
     with pytest.raises(NetworkRefused, match="is refused"):
         kg.sparql(f"SELECT * WHERE {{ SERVICE <{standin.url}> {{ ?s ?p ?o }} }}")
     assert standin.hits == []
 
 
-def test_cli_refuses_service_without_allow(standin: StandIn, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_refuses_service_without_allow(
+    standin: StandIn, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = main(["sparql", f"SELECT * WHERE {{ SERVICE <{standin.url}> {{ ?s ?p ?o }} }}"])
     assert code == 2
     assert "--allow-endpoint" in capsys.readouterr().err
     assert standin.hits == []
 
 
-def test_allowed_endpoint_joins_our_graph_with_the_standin(kg: KnowledgeGraph, standin: StandIn) -> None:
+def test_allowed_endpoint_joins_our_graph_with_the_standin(
+    kg: KnowledgeGraph, standin: StandIn
+) -> None:
     result = kg.run("wikidata-awards", artist="TXT", endpoints={WIKIDATA: standin.url}, timeout=20)
     # TXT resolves to TOMORROW X TOGETHER, whose Wikidata item is not BTS's: the join is empty,
     # but the call was made with our item bound (rdflib sends it as VALUES).
@@ -110,8 +128,12 @@ def test_federated_query_stops_at_the_timeout(kg: KnowledgeGraph, standin: Stand
     assert time.perf_counter() - start < 4
 
 
-def test_other_hosts_stay_unreachable_when_one_endpoint_is_allowed(kg: KnowledgeGraph, standin: StandIn) -> None:
+def test_other_hosts_stay_unreachable_when_one_endpoint_is_allowed(
+    kg: KnowledgeGraph, standin: StandIn
+) -> None:
     """Allowing the stand-in does not open the network: the child may only reach its host."""
     allowed = {WIKIDATA: standin.url}
     with pytest.raises(NetworkRefused):
-        kg.sparql("SELECT * WHERE { SERVICE <http://192.0.2.1/sparql> { ?s ?p ?o } }", endpoints=allowed)
+        kg.sparql(
+            "SELECT * WHERE { SERVICE <http://192.0.2.1/sparql> { ?s ?p ?o } }", endpoints=allowed
+        )

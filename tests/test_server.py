@@ -36,9 +36,14 @@ from amakg.void import describe
 BTS = AMAR["artist/bts"]
 EXAMPLES = resources.queries_dir() / "server" / "examples"
 CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-BTS_LABELS = "SELECT ?label WHERE { <https://w3id.org/amakg/id/artist/bts> ?p ?label } ORDER BY ?label"
+BTS_LABELS = (
+    "SELECT ?label WHERE { <https://w3id.org/amakg/id/artist/bts> ?p ?label } ORDER BY ?label"
+)
 ALL_TRIPLES = "SELECT * WHERE { ?s ?p ?o }"
-CONSTRUCT_BTS = "CONSTRUCT { <https://w3id.org/amakg/id/artist/bts> ?p ?o } WHERE { <https://w3id.org/amakg/id/artist/bts> ?p ?o }"
+CONSTRUCT_BTS = (
+    "CONSTRUCT { <https://w3id.org/amakg/id/artist/bts> ?p ?o } "
+    "WHERE { <https://w3id.org/amakg/id/artist/bts> ?p ?o }"
+)
 RESULTS_NS = "{http://www.w3.org/2005/sparql-results#}"
 
 
@@ -80,7 +85,7 @@ class Recorder:
                 self.end_headers()
                 self.wfile.write(b"<http://x/s> <http://x/p> <http://x/o> .\n")
 
-            do_GET = do_POST = do_HEAD = _record  # noqa: N815
+            do_GET = do_POST = do_HEAD = _record
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -180,7 +185,9 @@ def test_get_form_post_and_direct_post_give_the_in_process_answer(
     answers = [
         client.get("/sparql", params={"query": query}),
         client.post("/sparql", data={"query": query}),
-        client.post("/sparql", content=query.encode(), headers={"Content-Type": "application/sparql-query"}),
+        client.post(
+            "/sparql", content=query.encode(), headers={"Content-Type": "application/sparql-query"}
+        ),
     ]
     for response in answers:
         assert response.status_code == 200, response.text
@@ -200,30 +207,47 @@ def test_select_in_each_result_format(client: httpx.Client, kg: KnowledgeGraph) 
         return response
 
     xml = ElementTree.fromstring(get("application/sparql-results+xml").content)
-    xml_names = [b.findtext(f"{RESULTS_NS}literal") for b in xml.iter(f"{RESULTS_NS}binding")
-                 if b.get("name") == "categoryName"]
+    xml_names = [
+        b.findtext(f"{RESULTS_NS}literal")
+        for b in xml.iter(f"{RESULTS_NS}binding")
+        if b.get("name") == "categoryName"
+    ]
     assert xml_names == names
     table = list(csv.DictReader(io.StringIO(get("text/csv").text)))
     assert [row["categoryName"] for row in table] == names
     tsv = get("text/tab-separated-values").text.splitlines()
     assert tsv[0] == "?categoryName\t?nominations\t?wins"
-    assert [line.split("\t")[0] for line in tsv[1:]] == [json.dumps(n, ensure_ascii=False) for n in names]
+    assert [line.split("\t")[0] for line in tsv[1:]] == [
+        json.dumps(n, ensure_ascii=False) for n in names
+    ]
 
 
 def test_ask(client: httpx.Client) -> None:
-    yes = client.get("/sparql", params={"query": "ASK { <https://w3id.org/amakg/id/artist/bts> ?p ?o }"})
+    yes = client.get(
+        "/sparql", params={"query": "ASK { <https://w3id.org/amakg/id/artist/bts> ?p ?o }"}
+    )
     assert yes.json()["boolean"] is True
-    no = client.get("/sparql", params={"query": "ASK { <https://w3id.org/amakg/id/artist/nobody> ?p ?o }"},
-                    headers={"Accept": "text/tab-separated-values"})
+    no = client.get(
+        "/sparql",
+        params={"query": "ASK { <https://w3id.org/amakg/id/artist/nobody> ?p ?o }"},
+        headers={"Accept": "text/tab-separated-values"},
+    )
     assert no.text == "?_askResult\nfalse\n"
 
 
 @pytest.mark.parametrize(
     ("accept", "fmt"),
-    [("text/turtle", "turtle"), ("application/ld+json", "json-ld"),
-     ("application/n-triples", "nt"), ("application/rdf+xml", "xml"), ("*/*", "turtle")],
+    [
+        ("text/turtle", "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("application/n-triples", "nt"),
+        ("application/rdf+xml", "xml"),
+        ("*/*", "turtle"),
+    ],
 )
-def test_construct_in_each_graph_format(client: httpx.Client, kg: KnowledgeGraph, accept: str, fmt: str) -> None:
+def test_construct_in_each_graph_format(
+    client: httpx.Client, kg: KnowledgeGraph, accept: str, fmt: str
+) -> None:
     response = client.get("/sparql", params={"query": CONSTRUCT_BTS}, headers={"Accept": accept})
     assert response.status_code == 200, response.text
     expected = kg.sparql(CONSTRUCT_BTS).graph
@@ -238,7 +262,8 @@ def test_default_format_is_json_for_rows(client: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize(
-    "accept", ["image/png", "text/plain", "!!!", ";;;,/,", "text/csv;q=abc", "*/*;q=0", "text/turtle"]
+    "accept",
+    ["image/png", "text/plain", "!!!", ";;;,/,", "text/csv;q=abc", "*/*;q=0", "text/turtle"],
 )
 def test_unacceptable_accept_is_406(client: httpx.Client, accept: str) -> None:
     response = client.get("/sparql", params={"query": BTS_LABELS}, headers={"Accept": accept})
@@ -247,7 +272,9 @@ def test_unacceptable_accept_is_406(client: httpx.Client, accept: str) -> None:
 
 
 def test_construct_refuses_a_results_only_accept(client: httpx.Client) -> None:
-    response = client.get("/sparql", params={"query": CONSTRUCT_BTS}, headers={"Accept": "text/csv"})
+    response = client.get(
+        "/sparql", params={"query": CONSTRUCT_BTS}, headers={"Accept": "text/csv"}
+    )
     assert response.status_code == 406
     assert "CONSTRUCT" in response.text and "text/turtle" in response.text
 
@@ -264,27 +291,45 @@ def test_row_cap_cuts_and_says_so(client: httpx.Client, kg: KnowledgeGraph) -> N
     assert "amakg-truncated" not in small.headers
 
 
-def test_default_graph_uri_selects_a_graph_of_the_dataset(client: httpx.Client, kg: KnowledgeGraph) -> None:
-    response = client.get("/sparql", params={
-        "query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "default-graph-uri": str(LINKS)})
+def test_default_graph_uri_selects_a_graph_of_the_dataset(
+    client: httpx.Client, kg: KnowledgeGraph
+) -> None:
+    response = client.get(
+        "/sparql",
+        params={
+            "query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+            "default-graph-uri": str(LINKS),
+        },
+    )
     assert int(response.json()["results"]["bindings"][0]["n"]["value"]) == kg.store.count(LINKS)
 
 
 def test_named_graph_uri_limits_graph_patterns(client: httpx.Client) -> None:
-    response = client.get("/sparql", params={
-        "query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": str(LINKS)})
+    response = client.get(
+        "/sparql",
+        params={
+            "query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+            "named-graph-uri": str(LINKS),
+        },
+    )
     assert [b["g"]["value"] for b in response.json()["results"]["bindings"]] == [str(LINKS)]
 
 
-def test_foreign_dataset_graphs_are_refused_unfetched(client: httpx.Client, recorder: Recorder) -> None:
+def test_foreign_dataset_graphs_are_refused_unfetched(
+    client: httpx.Client, recorder: Recorder
+) -> None:
     for name in ("default-graph-uri", "named-graph-uri"):
-        response = client.get("/sparql", params={"query": ALL_TRIPLES, name: recorder.url + "/data.ttl"})
+        response = client.get(
+            "/sparql", params={"query": ALL_TRIPLES, name: recorder.url + "/data.ttl"}
+        )
         assert response.status_code == 400
         assert "never fetches" in response.text
     assert recorder.hits == []
 
 
-def test_service_description(client: httpx.Client, server: BackgroundServer, kg: KnowledgeGraph) -> None:
+def test_service_description(
+    client: httpx.Client, server: BackgroundServer, kg: KnowledgeGraph
+) -> None:
     response = client.get("/sparql")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/turtle")
@@ -318,7 +363,11 @@ def test_updates_are_refused(client: httpx.Client, kg: KnowledgeGraph) -> None:
     before = client.get("/health").json()["graphs"]
     refused = [
         client.post("/sparql", data={"update": update}),
-        client.post("/sparql", content=update.encode(), headers={"Content-Type": "application/sparql-update"}),
+        client.post(
+            "/sparql",
+            content=update.encode(),
+            headers={"Content-Type": "application/sparql-update"},
+        ),
         client.get("/sparql", params={"update": update}),
     ]
     for response in refused:
@@ -351,7 +400,7 @@ def test_from_is_refused_without_a_request(client: httpx.Client, recorder: Recor
     assert recorder.hits == []
 
 
-# ------------------------------------------------------------------ malformed requests: 4xx, never 500
+# ------------------------------------------------------------------ malformed input: 4xx, never 500
 
 
 @pytest.mark.parametrize(
@@ -366,7 +415,9 @@ def test_from_is_refused_without_a_request(client: httpx.Client, recorder: Recor
         ({"query": "SELECT * WHERE { ?s ?p ?o } ORDER BY"}, 400, "invalid SPARQL"),
     ],
 )
-def test_malformed_queries_get_4xx(client: httpx.Client, params: dict, status: int, words: str) -> None:
+def test_malformed_queries_get_4xx(
+    client: httpx.Client, params: dict, status: int, words: str
+) -> None:
     response = client.post("/sparql", data=params)
     assert response.status_code == status, response.text
     assert words in response.text
@@ -375,11 +426,17 @@ def test_malformed_queries_get_4xx(client: httpx.Client, params: dict, status: i
 def test_malformed_requests_get_4xx(client: httpx.Client) -> None:
     two = client.get("/sparql?query=ASK%7B%7D&query=ASK%7B%7D")
     assert two.status_code == 400
-    form_type = client.post("/sparql", content=b"query=ASK{}", headers={"Content-Type": "text/plain"})
+    form_type = client.post(
+        "/sparql", content=b"query=ASK{}", headers={"Content-Type": "text/plain"}
+    )
     assert form_type.status_code == 415
-    not_utf8 = client.post("/sparql", content=b"ASK { \xff }", headers={"Content-Type": "application/sparql-query"})
+    not_utf8 = client.post(
+        "/sparql", content=b"ASK { \xff }", headers={"Content-Type": "application/sparql-query"}
+    )
     assert not_utf8.status_code == 400
-    huge = client.post("/sparql", content=b"#" * 1_100_000, headers={"Content-Type": "application/sparql-query"})
+    huge = client.post(
+        "/sparql", content=b"#" * 1_100_000, headers={"Content-Type": "application/sparql-query"}
+    )
     assert huge.status_code == 413
     assert client.get("/sparql?query=%FF%FE").status_code == 400
     form = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -393,11 +450,15 @@ def test_malformed_requests_get_4xx(client: httpx.Client) -> None:
 
 def test_a_pathological_query_is_killed_while_others_are_answered(snapshot: Snapshot) -> None:
     config = ServerConfig(timeout=3, workers=2)
-    with BackgroundServer(config, snapshot) as running, httpx.Client(base_url=running.url, timeout=60) as c:
+    with (
+        BackgroundServer(config, snapshot) as running,
+        httpx.Client(base_url=running.url, timeout=60) as c,
+    ):
         before = set(c.get("/health").json()["workers"]["pids"])
         outcome: dict[str, httpx.Response] = {}
-        slow = threading.Thread(target=lambda: outcome.update(
-            slow=c.get("/sparql", params={"query": CROSS_JOIN})))
+        slow = threading.Thread(
+            target=lambda: outcome.update(slow=c.get("/sparql", params={"query": CROSS_JOIN}))
+        )
         slow.start()
         while c.get("/health").json()["workers"]["busy"] == 0:
             pass  # until the pathological query holds a worker
@@ -426,20 +487,28 @@ def test_cors_is_off_by_default(client: httpx.Client) -> None:
     origin = {"Origin": "http://elsewhere.example"}
     simple = client.get("/sparql", params={"query": BTS_LABELS}, headers=origin)
     assert "access-control-allow-origin" not in simple.headers
-    preflight = client.options("/sparql", headers={**origin, "Access-Control-Request-Method": "POST"})
+    preflight = client.options(
+        "/sparql", headers={**origin, "Access-Control-Request-Method": "POST"}
+    )
     assert "access-control-allow-origin" not in preflight.headers
 
 
 def test_cors_allows_exactly_the_configured_origins(snapshot: Snapshot) -> None:
     config = ServerConfig(cors_origins=("http://allowed.example",), workers=1)
     with BackgroundServer(config, snapshot) as running, httpx.Client(base_url=running.url) as c:
-        allowed = c.get("/sparql", params={"query": BTS_LABELS}, headers={"Origin": "http://allowed.example"})
+        allowed = c.get(
+            "/sparql", params={"query": BTS_LABELS}, headers={"Origin": "http://allowed.example"}
+        )
         assert allowed.headers["access-control-allow-origin"] == "http://allowed.example"
         assert "Amakg-Truncated" in allowed.headers["access-control-expose-headers"]
-        other = c.get("/sparql", params={"query": BTS_LABELS}, headers={"Origin": "http://other.example"})
+        other = c.get(
+            "/sparql", params={"query": BTS_LABELS}, headers={"Origin": "http://other.example"}
+        )
         assert "access-control-allow-origin" not in other.headers
-        preflight = c.options("/sparql", headers={"Origin": "http://allowed.example",
-                                                  "Access-Control-Request-Method": "POST"})
+        preflight = c.options(
+            "/sparql",
+            headers={"Origin": "http://allowed.example", "Access-Control-Request-Method": "POST"},
+        )
         assert preflight.status_code == 200
         assert preflight.headers["access-control-allow-origin"] == "http://allowed.example"
 
@@ -464,13 +533,16 @@ def test_a_canned_query_runs_with_its_parameters(client: httpx.Client, kg: Knowl
     expected = kg.run("wins", artist="BTS")
     answer = client.get("/queries/wins", params={"artist": "BTS"})
     assert answer.headers["content-type"] == "application/sparql-results+json"
-    assert json_rows(answer.json()) == [{v: json_term(r.get(v)) for v in expected.vars} for r in expected.rows]
+    assert json_rows(answer.json()) == [
+        {v: json_term(r.get(v)) for v in expected.vars} for r in expected.rows
+    ]
     years = [int(b["year"]["value"]) for b in answer.json()["results"]["bindings"]]
     assert years[0] == 2018 and 2022 in years
     as_csv = client.get("/queries/wins", params={"artist": "BTS", "format": "csv"})
     assert as_csv.headers["content-type"].startswith("text/csv")
     assert [r["categoryName"] for r in csv.DictReader(io.StringIO(as_csv.text))] == [
-        str(r["categoryName"]) for r in expected.rows]
+        str(r["categoryName"]) for r in expected.rows
+    ]
     html = client.get("/queries/wins", params={"artist": "BTS"}, headers={"Accept": "text/html"})
     assert html.headers["content-type"].startswith("text/html")
     assert "Favorite Social Artist" in html.text and "<table" in html.text
@@ -516,8 +588,12 @@ def test_entity_as_turtle_and_json_ld(client: httpx.Client) -> None:
 
 
 def test_unknown_entities_and_bad_paths(client: httpx.Client) -> None:
-    assert client.get("/id/artist/nobody-at-all", headers={"Accept": "text/turtle"}).status_code == 404
-    assert client.get("/id/artist/nobody-at-all", headers={"Accept": "text/html"}).status_code == 404
+    assert (
+        client.get("/id/artist/nobody-at-all", headers={"Accept": "text/turtle"}).status_code == 404
+    )
+    assert (
+        client.get("/id/artist/nobody-at-all", headers={"Accept": "text/html"}).status_code == 404
+    )
     assert client.get("/id/artist/a%20b").status_code == 400
     assert client.get("/id/artist/bts", headers={"Accept": "image/png"}).status_code == 406
 
@@ -540,14 +616,18 @@ class AssetFinder(HTMLParser):
             self.urls.append(found.get("href") or "")
 
 
-def test_the_query_page_loads_only_its_own_assets(client: httpx.Client, server: BackgroundServer) -> None:
+def test_the_query_page_loads_only_its_own_assets(
+    client: httpx.Client, server: BackgroundServer
+) -> None:
     page = client.get("/", headers={"Accept": "text/html"})
     assert page.status_code == 200
     policy = page.headers["content-security-policy"]
     assert "default-src 'self'" in policy and "connect-src 'self'" in policy
     finder = AssetFinder()
     finder.feed(page.text)
-    assert sorted(finder.urls) == [f"{server.url}/static/{name}" for name in ("app.js", "chart.js", "style.css")]
+    assert sorted(finder.urls) == [
+        f"{server.url}/static/{name}" for name in ("app.js", "chart.js", "style.css")
+    ]
     for url in finder.urls:
         assert client.get(url).status_code == 200
     assert "Wins of an artist" in page.text and "Nominations per category" in page.text

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
-from urllib.error import HTTPError
 from collections.abc import Iterator
+from pathlib import Path
+from urllib.error import HTTPError
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -47,7 +48,7 @@ def expected_rows(kg: KnowledgeGraph, query: str) -> list[list[tuple[str, str] |
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
-def test_sparqlwrapper_json_get_and_post(endpoint: str, kg: KnowledgeGraph, path) -> None:  # noqa: ANN001
+def test_sparqlwrapper_json_get_and_post(endpoint: str, kg: KnowledgeGraph, path: Path) -> None:
     query = path.read_text(encoding="utf-8")
     expected = expected_rows(kg, query)
     assert expected
@@ -58,8 +59,15 @@ def test_sparqlwrapper_json_get_and_post(endpoint: str, kg: KnowledgeGraph, path
         client.setReturnFormat(JSON)
         answer = client.queryAndConvert()
         names = answer["head"]["vars"]
-        rows = [[None if b.get(v) is None else ("iri" if b[v]["type"] == "uri" else "literal", b[v]["value"])
-                 for v in names] for b in answer["results"]["bindings"]]
+        rows = [
+            [
+                None
+                if b.get(v) is None
+                else ("iri" if b[v]["type"] == "uri" else "literal", b[v]["value"])
+                for v in names
+            ]
+            for b in answer["results"]["bindings"]
+        ]
         assert rows == expected
 
 
@@ -98,7 +106,7 @@ def test_sparqlwrapper_ask(endpoint: str) -> None:
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
-def test_rdflib_sparqlstore_select(endpoint: str, kg: KnowledgeGraph, path) -> None:  # noqa: ANN001
+def test_rdflib_sparqlstore_select(endpoint: str, kg: KnowledgeGraph, path: Path) -> None:
     query = path.read_text(encoding="utf-8")
     remote = Graph(store=SPARQLStore(endpoint))
     result = remote.query(query)

@@ -59,18 +59,32 @@ def serve(
     from .app import create_app as _create_app
     from .snapshot import take_snapshot
 
-    config = ServerConfig(host=host, port=port, timeout=timeout, max_rows=max_rows,
-                          workers=workers, cors_origins=tuple(cors_origins), dist=dist,
-                          worker_memory_mb=worker_memory_mb)
-    try:
-        sock = socket.create_server((host, port))
+    config = ServerConfig(
+        host=host,
+        port=port,
+        timeout=timeout,
+        max_rows=max_rows,
+        workers=workers,
+        cors_origins=tuple(cors_origins),
+        dist=dist,
+        worker_memory_mb=worker_memory_mb,
+    )
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:  # bound now, to fail before a long load; it listens once the workers are ready
+        sock.bind((host, port))
     except OSError as exc:
+        sock.close()
         raise ServerError(
             f"cannot listen on {host}:{port}: {exc.strerror}; choose another --port"
         ) from None
     snapshot = take_snapshot(dist)
-    print(f"amakg: serving {sum(snapshot.graph_counts.values())} triples on http://{host}:{port}/ "
-          f"(SPARQL endpoint /sparql; entity pages /id/…)", flush=True)
+    print(
+        f"amakg: serving {sum(snapshot.graph_counts.values())} triples on http://{host}:{port}/ "
+        f"(SPARQL endpoint /sparql; entity pages /id/…)",
+        flush=True,
+    )
     app = _create_app(config, snapshot)
     server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, timeout_graceful_shutdown=5))
     server.run(sockets=[sock])

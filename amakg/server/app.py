@@ -28,9 +28,11 @@ EXPOSED_HEADERS = ["Amakg-Truncated", "Amakg-Row-Limit", "Amakg-Note"]
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
-    (b"content-security-policy",
-     b"default-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
-     b"base-uri 'none'; form-action 'self'"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
+        b"base-uri 'none'; form-action 'self'",
+    ),
 ]
 
 
@@ -62,26 +64,35 @@ def create_app(config: ServerConfig, snapshot: Snapshot | None = None) -> Starle
     ]
     middleware = [Middleware(SecurityHeaders)]
     if config.cors_origins:
-        middleware.append(Middleware(
-            CORSMiddleware, allow_origins=list(config.cors_origins), allow_methods=["GET", "POST"],
-            allow_headers=["Accept", "Content-Type"], expose_headers=EXPOSED_HEADERS,
-        ))
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(config.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Accept", "Content-Type"],
+                expose_headers=EXPOSED_HEADERS,
+            )
+        )
     handlers = {ClientError: client_error, HTTPException: http_error, Exception: server_error}
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
-                     exception_handlers=handlers)
+    return Starlette(
+        routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers=handlers
+    )
 
 
 async def health(request: Request) -> Response:
     state = server_state(request)
     workers = state.pool.status()
     ok = bool(workers["workers"])
-    return JSONResponse({
-        "status": "ok" if ok else "no query worker is running",
-        "version": __version__,
-        "graphs": state.snapshot.graph_counts,
-        "limits": {"timeout_seconds": state.config.timeout, "max_rows": state.config.max_rows},
-        "workers": workers,
-    }, status_code=200 if ok else 503)
+    return JSONResponse(
+        {
+            "status": "ok" if ok else "no query worker is running",
+            "version": __version__,
+            "graphs": state.snapshot.graph_counts,
+            "limits": {"timeout_seconds": state.config.timeout, "max_rows": state.config.max_rows},
+            "workers": workers,
+        },
+        status_code=200 if ok else 503,
+    )
 
 
 async def client_error(request: Request, exc: Exception) -> Response:
@@ -91,8 +102,10 @@ async def client_error(request: Request, exc: Exception) -> Response:
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    message = {404: f"nothing at {request.url.path}; see / for the query page",
-               405: f"{request.method} is not allowed here"}.get(exc.status_code, str(exc.detail))
+    message = {
+        404: f"nothing at {request.url.path}; see / for the query page",
+        405: f"{request.method} is not allowed here",
+    }.get(exc.status_code, str(exc.detail))
     response = error_response(request, exc.status_code, message)
     if exc.headers:
         response.headers.update(exc.headers)

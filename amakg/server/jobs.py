@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -78,8 +79,11 @@ def run_job(store: Store, specs: Sequence[QuerySpec]) -> list[Answer] | Failure:
     except NotAcceptable as exc:
         return Failure(406, str(exc), exc.kind)
     except NetworkRefused as exc:
-        return Failure(400, f"{exc} This HTTP endpoint makes no outbound requests: it allows no "
-                       "SERVICE endpoint and loads no graph named by a URL.")
+        return Failure(
+            400,
+            f"{exc} This HTTP endpoint makes no outbound requests: it allows no "
+            "SERVICE endpoint and loads no graph named by a URL.",
+        )
     except AmakgError as exc:
         return Failure(400, str(exc))
     except RecursionError:
@@ -92,8 +96,14 @@ def run_job(store: Store, specs: Sequence[QuerySpec]) -> list[Answer] | Failure:
         return Failure(500, f"internal error: {type(exc).__name__}: {exc}")
 
 
+@lru_cache(maxsize=512)
+def query_form(sparql: str) -> str:
+    """check_query's verdict (raising for refused or invalid queries), remembered per text."""
+    return check_query(sparql).form
+
+
 def answer(store: Store, spec: QuerySpec) -> Answer:
-    form = check_query(spec.sparql).form
+    form = query_form(spec.sparql)
     kind = "graph" if form in GRAPH_FORMS else form
     fmt = None
     if spec.formats is not None:

@@ -13,7 +13,7 @@ from functools import cache
 
 from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import SKOS
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -27,9 +27,18 @@ from .state import ClientError, run, server_state
 
 PAGE_QUERIES = ("facts", "nominations", "provenance", "links", "references")
 OFFERS = (GRAPH_OFFERS[0], HTML_OFFER, *GRAPH_OFFERS[1:])  # Turtle for */*; HTML when asked
-SHOWN_APART = {RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel, PROV.wasDerivedFrom,
-               SKOS.exactMatch, SCHEMA.sameAs, AMA.description}
+SHOWN_APART = {
+    RDF.type,
+    RDFS.label,
+    SKOS.prefLabel,
+    SKOS.altLabel,
+    PROV.wasDerivedFrom,
+    SKOS.exactMatch,
+    SCHEMA.sameAs,
+    AMA.description,
+}
 _NOT_IN_IRI = re.compile(r'[\s<>"{}|\\^`]')
+Row = dict[str, Identifier | None]
 DATASETS = {"wikidata.org": "Wikidata", "musicbrainz.org": "MusicBrainz", "dbpedia.org": "DBpedia"}
 
 
@@ -55,21 +64,32 @@ async def entity(request: Request) -> Response:
     if offer == HTML_OFFER:
         return await entity_page(request, iri)
     state = server_state(request)
-    spec = QuerySpec(entity_query("describe"), {"entity": iri},
-                     default_graphs=state.snapshot.asserted_graphs,
-                     max_rows=state.config.max_rows, formats={"graph": offer[1]})
+    spec = QuerySpec(
+        entity_query("describe"),
+        {"entity": iri},
+        default_graphs=state.snapshot.asserted_graphs,
+        max_rows=state.config.max_rows,
+        formats={"graph": offer[1]},
+    )
     answer = (await run(request, [spec]))[0]
     if answer.size == 0:
         raise ClientError(404, f"no entity <{iri}> in this dataset")
-    return Response(answer.payload, media_type=content_type(offer[0]),
-                    headers={"Vary": "Accept", "Link": f'<{iri}>; rel="canonical"'})
+    return Response(
+        answer.payload,
+        media_type=content_type(offer[0]),
+        headers={"Vary": "Accept", "Link": f'<{iri}>; rel="canonical"'},
+    )
 
 
 async def entity_page(request: Request, iri: URIRef) -> Response:
     state = server_state(request)
     specs = [
-        QuerySpec(entity_query(name), {"entity": iri},
-                  default_graphs=state.snapshot.asserted_graphs, max_rows=state.config.html_rows)
+        QuerySpec(
+            entity_query(name),
+            {"entity": iri},
+            default_graphs=state.snapshot.asserted_graphs,
+            max_rows=state.config.html_rows,
+        )
         for name in PAGE_QUERIES
     ]
     answers = await run(request, specs)
@@ -79,7 +99,8 @@ async def entity_page(request: Request, iri: URIRef) -> Response:
         raise ClientError(404, f"no entity <{iri}> in this dataset")
     truncated = any(a.truncated for a in answers)
     return state.templates.TemplateResponse(
-        request, "entity.html",
+        request,
+        "entity.html",
         {"page": page, "truncated": truncated, "limit": state.config.html_rows},
         headers={"Vary": "Accept"},
     )
@@ -104,21 +125,26 @@ class EntityPage:
     types: list[tuple[Node, str]]
     aliases: list[str]
     descriptions: list[str]
-    facts: list[dict[str, Node | None]]
-    nominations: list[dict[str, Node | None]]
+    facts: list[Row]
+    nominations: list[Row]
     passages: list[Passage]
     links: list[tuple[Node, str]]
-    references: list[dict[str, Node | None]]
+    references: list[Row]
 
     @property
     def empty(self) -> bool:
-        return not (self.types or self.facts or self.nominations or self.references
-                    or self.label != str(self.iri))
+        return not (
+            self.types
+            or self.facts
+            or self.nominations
+            or self.references
+            or self.label != str(self.iri)
+        )
 
     @classmethod
     def build(cls, iri: URIRef, results: dict[str, QueryResult]) -> EntityPage:
         facts = results["facts"].rows
-        by_property: dict[Node, list[dict[str, Node | None]]] = {}
+        by_property: dict[Node, list[Row]] = {}
         for row in facts:
             by_property.setdefault(row["property"], []).append(row)  # type: ignore[arg-type]
 
@@ -140,7 +166,7 @@ class EntityPage:
         )
 
 
-def _passages(rows: list[dict[str, Node | None]]) -> list[Passage]:
+def _passages(rows: list[Row]) -> list[Passage]:
     passages: dict[Node, Passage] = {}
     for row in rows:
         key = row["passage"]
@@ -149,8 +175,13 @@ def _passages(rows: list[dict[str, Node | None]]) -> list[Passage]:
             number, line = row.get("sentenceNumber"), row.get("row")
             where = f"sentence {number}" if number is not None else ""
             where = f"row {line}" if line is not None else where
-            passages[key] = Passage(key, str(row["quote"]), row.get("source"),
-                                    str(row.get("sourceTitle") or row.get("source") or ""), where)
+            passages[key] = Passage(
+                key,
+                str(row["quote"]),
+                row.get("source"),
+                str(row.get("sourceTitle") or row.get("source") or ""),
+                where,
+            )
         fact = (row["fact"], str(row.get("factName") or row["fact"]))
         if fact not in passages[key].facts:
             passages[key].facts.append(fact)  # type: ignore[arg-type]

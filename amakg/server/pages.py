@@ -37,8 +37,13 @@ def describe(query: CannedQuery, request: Request, canned: bool = True) -> dict[
         "title": query.title,
         "description": query.description,
         "parameters": [
-            {"name": p.name, "type": p.type, "default": p.default, "required": p.required,
-             "help": p.help}
+            {
+                "name": p.name,
+                "type": p.type,
+                "default": p.default,
+                "required": p.required,
+                "help": p.help,
+            }
             for p in query.parameters
         ],
         "url": str(request.url_for("canned", name=query.name)) if canned else None,
@@ -49,14 +54,18 @@ def describe(query: CannedQuery, request: Request, canned: bool = True) -> dict[
 async def index(request: Request) -> Response:
     state = server_state(request)
     ready = examples()
-    return state.templates.TemplateResponse(request, "index.html", {
-        "canned": list(queries.catalogue().values()),
-        "examples": ready,
-        "default_query": ready[0].sparql if ready else "",
-        "prefixes": PREFIXES,
-        "config": state.config,
-        "snapshot": state.snapshot,
-    })
+    return state.templates.TemplateResponse(
+        request,
+        "index.html",
+        {
+            "canned": list(queries.catalogue().values()),
+            "examples": ready,
+            "default_query": ready[0].sparql if ready else "",
+            "prefixes": PREFIXES,
+            "config": state.config,
+            "snapshot": state.snapshot,
+        },
+    )
 
 
 async def query_list(request: Request) -> Response:
@@ -64,10 +73,13 @@ async def query_list(request: Request) -> Response:
     canned = list(queries.catalogue().values())
     if offer == HTML_OFFER:
         return server_state(request).templates.TemplateResponse(
-            request, "queries.html", {"canned": canned}, headers={"Vary": "Accept"})
+            request, "queries.html", {"canned": canned}, headers={"Vary": "Accept"}
+        )
     return JSONResponse(
-        {"queries": [describe(q, request) for q in canned],
-         "examples": [describe(q, request, canned=False) for q in examples()]},
+        {
+            "queries": [describe(q, request) for q in canned],
+            "examples": [describe(q, request, canned=False) for q in examples()],
+        },
         headers={"Vary": "Accept"},
     )
 
@@ -95,12 +107,22 @@ async def run_canned(request: Request) -> Response:
     if offer == HTML_OFFER:
         spec = QuerySpec(canned.sparql, bindings, max_rows=state.config.html_rows)
         answer = (await run(request, [spec]))[0]
-        return state.templates.TemplateResponse(request, "canned.html", {
-            "query": canned, "given": given, "query_string": urlencode(given),
-            "result": answer.result, "truncated": answer.truncated, "limit": state.config.html_rows,
-        }, headers={"Vary": "Accept"})
-    spec = QuerySpec(canned.sparql, bindings, max_rows=state.config.max_rows,
-                     formats={kind: offer[1]})
+        return state.templates.TemplateResponse(
+            request,
+            "canned.html",
+            {
+                "query": canned,
+                "given": given,
+                "query_string": urlencode(given),
+                "result": answer.result,
+                "truncated": answer.truncated,
+                "limit": state.config.html_rows,
+            },
+            headers={"Vary": "Accept"},
+        )
+    spec = QuerySpec(
+        canned.sparql, bindings, max_rows=state.config.max_rows, formats={kind: offer[1]}
+    )
     answer = (await run(request, [spec]))[0]
     headers = {"Vary": "Accept"}
     if answer.truncated:

@@ -31,8 +31,16 @@ from .state import ClientError, run, server_state
 
 Params = list[tuple[str, str]]
 FORMATS = URIRef("http://www.w3.org/ns/formats/")
-RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
-                  "SPARQL_Results_TSV", "Turtle", "JSON-LD", "N-Triples", "RDF_XML")
+RESULT_FORMATS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "JSON-LD",
+    "N-Triples",
+    "RDF_XML",
+)
 READ_ONLY = (
     "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP …) "
     "is refused. Change the data files and run `amakg build`."
@@ -53,9 +61,13 @@ async def sparql(request: Request) -> Response:
     state = server_state(request)
     formats = result_formats(request, params)
     defaults, named = dataset(params, state.snapshot.graphs)
-    spec = QuerySpec(queries[0], default_graphs=defaults, named_graphs=named,
-                     max_rows=state.config.max_rows,
-                     formats={kind: fmt for kind, (_, fmt) in formats.items()})
+    spec = QuerySpec(
+        queries[0],
+        default_graphs=defaults,
+        named_graphs=named,
+        max_rows=state.config.max_rows,
+        formats={kind: fmt for kind, (_, fmt) in formats.items()},
+    )
     answer = (await run(request, [spec]))[0]
     media = formats[answer.kind][0]
     headers = {"Vary": "Accept"}
@@ -172,8 +184,12 @@ def service_description(request: Request, params: Params) -> Response:
     if offer == HTML_OFFER:
         return RedirectResponse("/", status_code=303)
     state = server_state(request)
-    graph = describe_service(str(request.url_for("sparql")), state.snapshot.graph_counts,
-                             state.config.timeout, state.config.max_rows)
+    graph = describe_service(
+        str(request.url_for("sparql")),
+        state.snapshot.graph_counts,
+        state.config.timeout,
+        state.config.max_rows,
+    )
     return rdf_response(graph, offer)
 
 
@@ -194,8 +210,9 @@ def _rdf_offer(request: Request, fmt: str | None, with_html: bool = False) -> tu
 
 
 def rdf_response(graph: Graph, offer: tuple[str, str]) -> Response:
-    return Response(graph_bytes(graph, offer[1]), media_type=content_type(offer[0]),
-                    headers={"Vary": "Accept"})
+    return Response(
+        graph_bytes(graph, offer[1]), media_type=content_type(offer[0]), headers={"Vary": "Accept"}
+    )
 
 
 def describe_service(endpoint: str, counts: dict[str, int], timeout: float, max_rows: int) -> Graph:
@@ -211,19 +228,34 @@ def describe_service(endpoint: str, counts: dict[str, int], timeout: float, max_
     g.add((service, SD.feature, SD.UnionDefaultGraph))
     for name in RESULT_FORMATS:
         g.add((service, SD.resultFormat, URIRef(f"{FORMATS}{name}")))
-    g.add((service, RDFS.comment, Literal(
-        f"Read-only. Queries stop after {timeout:g} s (HTTP 503) and results are cut at "
-        f"{max_rows} rows or triples (header Amakg-Truncated). SERVICE, FROM and FROM NAMED "
-        "are refused; default-graph-uri and named-graph-uri take this dataset's graphs only.",
-        lang="en")))
+    g.add(
+        (
+            service,
+            RDFS.comment,
+            Literal(
+                f"Read-only. Queries stop after {timeout:g} s (HTTP 503) and results are cut "
+                f"at {max_rows} rows or triples (header Amakg-Truncated). SERVICE, FROM and "
+                "FROM NAMED are refused; default-graph-uri and named-graph-uri take this "
+                "dataset's graphs only.",
+                lang="en",
+            ),
+        )
+    )
     g.add((service, SD.defaultDataset, DATASET))
     g.add((DATASET, RDF.type, SD.Dataset))
     default_graph = BNode("default-graph")
     g.add((DATASET, SD.defaultGraph, default_graph))
     g.add((default_graph, RDF.type, SD.Graph))
-    g.add((default_graph, DCTERMS.description, Literal(
-        "the union of every named graph (asserted, provenance, links, ontology, inferred)",
-        lang="en")))
+    g.add(
+        (
+            default_graph,
+            DCTERMS.description,
+            Literal(
+                "the union of every named graph (asserted, provenance, links, ontology, inferred)",
+                lang="en",
+            ),
+        )
+    )
     for iri, triples in sorted(counts.items()):
         named, inner = BNode(), BNode()
         g.add((DATASET, SD.namedGraph, named))

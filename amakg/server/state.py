@@ -66,8 +66,11 @@ def error_response(request: Request, status: int, message: str) -> Response:
     headers = {"Retry-After": "1"} if status == 503 else None
     if wants_html(request) and hasattr(request.app.state, "amakg"):
         return server_state(request).templates.TemplateResponse(
-            request, "error.html", {"status": status, "message": message},
-            status_code=status, headers=headers,
+            request,
+            "error.html",
+            {"status": status, "message": message},
+            status_code=status,
+            headers=headers,
         )
     return PlainTextResponse(message + "\n", status_code=status, headers=headers)
 
@@ -84,5 +87,5 @@ def local_href(iri: object) -> str | None:
     """Where this server serves an IRI of the data (None: not one of ours)."""
     text = str(iri)
     if text.startswith(str(AMAR)) and len(text) > len(str(AMAR)):
-        return LOCAL_IDS + text[len(str(AMAR)):]
+        return LOCAL_IDS + text[len(str(AMAR)) :]
     return None

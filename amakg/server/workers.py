@@ -109,8 +109,10 @@ class WorkerPool:
         """Start one worker and wait until it has loaded the graph (blocking: run in a thread)."""
         parent, child = _CONTEXT.Pipe()
         process = _CONTEXT.Process(
-            target=worker_main, args=(child, str(self.trig), self.memory_mb),
-            name="amakg-query-worker", daemon=True,
+            target=worker_main,
+            args=(child, str(self.trig), self.memory_mb),
+            name="amakg-query-worker",
+            daemon=True,
         )
         process.start()
         child.close()
