@@ -19,6 +19,7 @@ from .vocab import GRAPH_BASE, ONTOLOGY
 class Sources:
     """The files of each named graph, as listed by a sources.toml manifest."""
 
+    manifest: Path
     files: dict[URIRef, list[Path]] = field(default_factory=dict)
     descriptions: dict[URIRef, str] = field(default_factory=dict)
 
@@ -37,7 +38,7 @@ def read_manifest(data_dir: Path | None = None) -> Sources:
         ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"invalid TOML: {exc}", path=str(manifest)) from exc
-    sources = Sources()
+    sources = Sources(manifest)
     for name, spec in config.get("graphs", {}).items():
         graph = URIRef(GRAPH_BASE + name)
         paths: list[Path] = []
@@ -67,7 +68,7 @@ def load_graphs(sources: Sources) -> dict[URIRef, Graph]:
 def fingerprint(sources: Sources) -> str:
     """A hash of everything a build reads: data files, ontology, shapes, rules, code version."""
     digest = hashlib.sha256(__version__.encode())
-    inputs = [*sources.all_files(), resources.data_dir() / "sources.toml"]
+    inputs = [*sources.all_files(), sources.manifest]
     inputs += sorted(resources.ontology_dir().glob("*"))
     inputs += sorted(resources.rules_dir().glob("*.rq"))
     for path in inputs:

@@ -69,16 +69,21 @@ def context() -> dict:
 
 
 def serialize_graph(graph: Graph, fmt: str) -> bytes:
-    """One graph as bytes in `fmt` (turtle, json-ld, nt)."""
+    """One graph as bytes in `fmt`: Turtle and N-Triples by pyoxigraph (fast, no recursion
+    limit), JSON-LD by rdflib, compacted with the local context."""
     if fmt == "json-ld":
-        return graph.serialize(format="json-ld", context=context(), auto_compact=True).encode()
-    if fmt == "turtle":
-        for prefix, iri in PREFIXES.items():
-            graph.bind(prefix, iri, override=True)
-        return graph.serialize(format="turtle").encode()
-    if fmt == "nt":
-        return graph.serialize(format="nt").encode()
-    raise ExportError(f"unknown graph format {fmt!r}: use turtle, json-ld or nt")
+        try:
+            return graph.serialize(format="json-ld", context=context(), auto_compact=True).encode()
+        except RecursionError:
+            raise ExportError(
+                "the graph nests blank nodes too deeply for JSON-LD; export it as Turtle or "
+                "N-Triples"
+            ) from None
+    if fmt not in ("turtle", "nt"):
+        raise ExportError(f"unknown graph format {fmt!r}: use turtle, json-ld or nt")
+    store = Store()
+    store.add_default(graph)
+    return store.serialize(FORMATS[fmt][1], prefixes=PREFIXES)
 
 
 def export_graph(graph: Graph, path: Path, fmt: str) -> Path:
@@ -95,9 +100,8 @@ def export_union(store: Store, names: list, path: Path, fmt: str) -> Path:
     if fmt not in ("turtle", "nt"):
         raise ExportError(f"unknown graph format {fmt!r}: use turtle, json-ld or nt")
     merged = store.merged(names)
-    return write_atomic(
-        path, lambda tmp: merged.dump(tmp, FORMATS[fmt][1], prefixes=PREFIXES), merged.count()
-    )
+    payload = merged.serialize(FORMATS[fmt][1], prefixes=PREFIXES)
+    return write_atomic(path, lambda tmp: tmp.write_bytes(payload), merged.count())
 
 
 def export_dataset(store: Store, path: Path) -> Path:

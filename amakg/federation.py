@@ -15,6 +15,7 @@ mirror (or a local stand-in in tests) can serve https://query.wikidata.org/sparq
 from __future__ import annotations
 
 import multiprocessing as mp
+import re
 import sys
 from collections.abc import Mapping
 from multiprocessing.connection import Connection
@@ -80,11 +81,11 @@ def _child(
     hosts = {urlsplit(url).hostname for url in endpoints.values()}
     sys.addaudithook(_only_hosts(hosts))
     try:
-        tree = parseQuery(sparql)
-        for node in _walk(tree):
+        query = translateQuery(parseQuery(sparql))
+        for node in _walk(query.algebra):
             if node.name == "ServiceGraphPattern":
                 _redirect(node, endpoints)
-        answer = graph.query(translateQuery(tree), initBindings=bindings)
+        answer = graph.query(query, initBindings=bindings)
         names = [str(v) for v in answer.vars or []]
         rows: list[dict[str, Identifier | None]] = []
         for row in answer:
@@ -102,11 +103,17 @@ def _child(
 
 
 def _redirect(node: CompValue, endpoints: Mapping[str, str]) -> None:
-    """Point a SERVICE at the URL its endpoint maps to (rdflib reads service_string)."""
-    written = str(node["term"])
-    target = endpoints[written]
+    """Point a SERVICE at the URL its endpoint maps to. rdflib calls the IRI written in
+    service_string, so rewrite it there too (a prefixed name or relative IRI included)."""
+    target = endpoints[str(node["term"])]
     node["term"] = URIRef(target)
-    node["service_string"] = node["service_string"].replace(f"<{written}>", f"<{target}>", 1)
+    node["service_string"] = re.sub(
+        r"^SERVICE\s+\S+",
+        lambda _: f"SERVICE <{target}>",
+        node["service_string"],
+        count=1,
+        flags=re.I,
+    )
 
 
 def _only_hosts(hosts: set[str | None]):

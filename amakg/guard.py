@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 from pyparsing import ParseException
+from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
@@ -47,7 +48,7 @@ def check_query(sparql: str, allowed_endpoints: Collection[str] = ()) -> QueryIn
 @lru_cache(maxsize=512)
 def _check(sparql: str, allowed_endpoints: frozenset[str]) -> QueryInfo:
     try:
-        tree = parseQuery(sparql)
+        tree = translateQuery(parseQuery(sparql)).algebra  # prefixed names and BASE resolved
     except ParseException as exc:
         if _is_update(sparql):
             raise QueryError(
@@ -55,13 +56,15 @@ def _check(sparql: str, allowed_endpoints: frozenset[str]) -> QueryInfo:
                 "the knowledge graph is read-only. Change the data files and run `amakg build`."
             ) from None
         raise QueryError(_syntax_message(sparql, exc)) from None
+    except Exception as exc:  # rdflib's algebra translation rejects some parsable queries
+        raise QueryError(f"invalid SPARQL: {exc}") from None
     form = "select"
     services: list[str] = []
     for node in _walk(tree):
         if node.name in _FORMS:
             form = _FORMS[node.name]
         elif node.name == "DatasetClause":
-            iri = node.get("default") or node.get("named")
+            iri = node["default"] if "default" in node else node["named"]
             raise NetworkRefused(
                 f"FROM / FROM NAMED <{iri}> is refused: amakg never loads graphs named in a "
                 "query. Query the built graph (use GRAPH <…> for its named graphs)."
@@ -97,17 +100,14 @@ def _is_update(sparql: str) -> bool:
 
 
 def _syntax_message(sparql: str, exc: ParseException) -> str:
-    """The best position we can give: pyoxigraph's parser is more precise than pyparsing's."""
+    """pyparsing's position (where the failing construct starts; pyoxigraph reports how far
+    its parser got, which is often past the error) with pyoxigraph's list of what it expected."""
+    reason = re.sub(r"\s*\(at char \d+\), \(line:\d+, col:\d+\)", "", str(exc))
     try:
         ox.Store().query(sparql)
     except SyntaxError as ox_exc:
-        found = re.match(r"error at (\d+):(\d+): (.*)", str(ox_exc), re.S)
-        if found:
-            line, column, reason = found.groups()
-            return f"invalid SPARQL at line {line}, column {column}: {reason}"
-        return f"invalid SPARQL: {ox_exc}"
+        found = re.match(r"error at \d+:\d+: (.*)", str(ox_exc), re.S)
+        reason = found.group(1) if found else str(ox_exc)
     except OSError:
         pass
-    line, column = exc.lineno, exc.col
-    text = re.sub(r"\s*\(at char \d+\), \(line:\d+, col:\d+\)", "", str(exc))
-    return f"invalid SPARQL at line {line}, column {column}: {text}"
+    return f"invalid SPARQL at line {exc.lineno}, column {exc.col}: {reason}"

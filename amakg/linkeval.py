@@ -22,7 +22,6 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 from rdflib import Graph, URIRef
 
@@ -31,11 +30,10 @@ from .errors import InputError
 from .link import LinkResult, Mapping, link, load_mapping, our_graph
 from .linkprofile import our_profiles, their_profiles
 from .load import parse_file
-from .names import normalize, wiki_title
+from .names import normalize, resource_name, wiki_title
 from .vocab import AMAR, PROV
 
 Pair = tuple[URIRef, URIRef]
-_SAMPLE_ENCODED = '"?%#<>[]\\^`{|} '
 
 
 @dataclass(frozen=True)
@@ -83,10 +81,9 @@ def evaluate(result: LinkResult | Iterable[Pair], gold: Iterable[Pair]) -> Evalu
 
 def sample_iri(wiki_link: str, uri_space: str) -> URIRef:
     """'/wiki/Evelyn_%22Champagne%22_King' -> <...tutorial/Evelyn_%22Champagne%22_King>;
-    '/wiki/Jhen%C3%A9_Aiko' -> <...tutorial/Jhené_Aiko> (the sample keeps non-ASCII as is)."""
-    title = wiki_title(wiki_link).replace(" ", "_")
-    encoded = "".join(quote(ch, safe="") if ch in _SAMPLE_ENCODED else ch for ch in title)
-    return URIRef(uri_space + encoded)
+    '/wiki/Jhen%C3%A9_Aiko' -> <...tutorial/Jhené_Aiko> (the sample keeps non-ASCII as is):
+    the DBpedia resource name, as for the history's DBpedia links (names.resource_name)."""
+    return URIRef(uri_space + resource_name(wiki_title(wiki_link)))
 
 
 @dataclass(frozen=True)

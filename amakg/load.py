@@ -11,11 +11,12 @@ import gzip
 import json
 import re
 from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
-from rdflib import OWL, XSD, Graph, Literal, URIRef
+from rdflib import OWL, XSD, Graph, URIRef
 
 from .errors import InputError, NetworkRefused
 from .terms import from_ox
@@ -35,15 +36,18 @@ _FORMATS: dict[str, ox.RdfFormat] = {
 }
 
 # Lexical forms of the datatypes the project uses (XML Schema 1.1, simplified where safe).
-_LEXICAL: dict[URIRef, re.Pattern[str]] = {
-    XSD.integer: re.compile(r"[+-]?\d+"),
-    XSD.nonNegativeInteger: re.compile(r"\+?\d+"),
-    XSD.decimal: re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
-    XSD.double: re.compile(r"[+-]?((\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|INF|NaN)|-INF"),
-    XSD.boolean: re.compile(r"true|false|1|0"),
-    XSD.gYear: re.compile(r"-?\d{4,}(Z|[+-]\d{2}:\d{2})?"),
-    XSD.date: re.compile(r"-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(Z|[+-]\d{2}:\d{2})?"),
-    XSD.dateTime: re.compile(
+_OWL_IMPORTS = str(OWL.imports)
+_LEXICAL: dict[str, re.Pattern[str]] = {
+    str(XSD.integer): re.compile(r"[+-]?\d+"),
+    str(XSD.nonNegativeInteger): re.compile(r"\+?\d+"),
+    str(XSD.decimal): re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
+    str(XSD.double): re.compile(r"[+-]?((\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|INF|NaN)|-INF"),
+    str(XSD.boolean): re.compile(r"true|false|1|0"),
+    str(XSD.gYear): re.compile(r"-?\d{4,}(Z|[+-]\d{2}:\d{2})?"),
+    str(XSD.date): re.compile(
+        r"-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(Z|[+-]\d{2}:\d{2})?"
+    ),
+    str(XSD.dateTime): re.compile(
         r"-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-4]):[0-5]\d:[0-5]\d(\.\d+)?"
         r"(Z|[+-]\d{2}:\d{2})?"
     ),
@@ -104,13 +108,10 @@ def parse_file(path: Path | str, into: Graph | None = None) -> Graph:
     path = Path(path)
     graph = into if into is not None else Graph()
     data = read_bytes(path)
-    triples = [
-        (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object))
-        for q in parse_quads(path, data)
-    ]
-    check_terms(path, data, triples)
-    for triple in triples:
-        graph.add(triple)
+    quads = list(parse_quads(path, data))
+    check_terms(path, data, quads)  # before rdflib sees (and logs about) an ill-typed literal
+    for q in quads:
+        graph.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
     return graph
 
 
@@ -122,23 +123,22 @@ def load_files(paths: Iterable[Path | str], into: Graph | None = None) -> Graph:
     return graph
 
 
-def check_terms(path: Path, data: bytes, triples: list[tuple]) -> None:
+def check_terms(path: Path, data: bytes, quads: list[ox.Quad]) -> None:
     """Reject ill-typed literals and owl:imports (which would fetch a remote ontology)."""
-    text: str | None = None
-    for _s, p, o in triples:
-        if p == OWL.imports:
+    for quad in quads:
+        o = quad.object
+        if isinstance(quad.predicate, ox.NamedNode) and quad.predicate.value == _OWL_IMPORTS:
             raise NetworkRefused(
-                f"{path}: owl:imports <{o}> is refused: amakg never fetches remote ontologies. "
-                "Download the ontology and pass it as a file instead."
+                f"{path}: owl:imports {o} is refused: amakg never fetches remote "
+                "ontologies. Download the ontology and pass it as a file instead."
             )
-        if isinstance(o, Literal) and o.datatype in _LEXICAL:
-            lexical = str(o)
-            if not _LEXICAL[o.datatype].fullmatch(lexical):
-                text = text if text is not None else data.decode("utf-8", "replace")
-                line, column = _locate(text, lexical)
+        if isinstance(o, ox.Literal) and o.datatype.value in _LEXICAL:
+            datatype = URIRef(o.datatype.value)
+            if not _well_typed(o.value, datatype):
+                line, column = _locate(data.decode("utf-8", "replace"), o.value)
                 raise InputError(
-                    f'ill-typed literal "{lexical}"^^{_short(o.datatype)}: not a valid '
-                    f"{_short(o.datatype)} lexical form",
+                    f'ill-typed literal "{o.value}"^^{_short(datatype)}: not a valid '
+                    f"{_short(datatype)} value",
                     path=str(path),
                     line=line,
                     column=column,
@@ -151,10 +151,23 @@ def _short(iri: URIRef) -> str:
     return "xsd:" + str(iri).removeprefix(str(XSD))
 
 
+def _well_typed(lexical: str, datatype: URIRef) -> bool:
+    if not _LEXICAL[str(datatype)].fullmatch(lexical):
+        return False
+    if datatype in (XSD.date, XSD.dateTime):  # the pattern lets 2022-02-30 through
+        try:
+            date.fromisoformat(lexical.lstrip("-")[:10])
+        except ValueError:
+            return False
+    return True
+
+
 def _locate(text: str, lexical: str) -> tuple[int | None, int | None]:
-    index = text.find(f'"{lexical}"')
-    if index < 0:
+    """Where a typed literal stands: its quoted form followed by ^^ (any quote style)."""
+    found = re.search(r"""(["']{1,3})""" + re.escape(lexical) + r"\1\s*\^\^", text)
+    if found is None:
         return None, None
+    index = found.start()
     line = text.count("\n", 0, index) + 1
     column = index - (text.rfind("\n", 0, index) + 1) + 1
     return line, column
@@ -175,11 +188,18 @@ def _reason(exc: SyntaxError) -> str:
 def _refuse_remote_contexts(path: Path, data: bytes) -> None:
     try:
         document = json.loads(data)
+        contexts = list(_contexts(document))
     except json.JSONDecodeError as exc:
         raise InputError(
             f"JSON syntax error: {exc.msg}", path=str(path), line=exc.lineno, column=exc.colno
         ) from None
-    for context in _contexts(document):
+    except RecursionError:  # pyoxigraph itself crashes on JSON nested a few thousand deep
+        raise InputError(
+            "JSON nested too deeply to parse safely",
+            path=str(path),
+            hint="flatten the document (JSON-LD needs no deep nesting)",
+        ) from None
+    for context in contexts:
         if isinstance(context, str):
             raise NetworkRefused(
                 f"{path}: JSON-LD @context {context!r} is refused: amakg never fetches contexts. "
@@ -190,8 +210,9 @@ def _refuse_remote_contexts(path: Path, data: bytes) -> None:
 def _contexts(node: object) -> Iterator[object]:
     if isinstance(node, dict):
         for key, value in node.items():
-            if key == "@context":
+            if key in ("@context", "@import"):
                 yield from value if isinstance(value, list) else [value]
+                yield from _contexts(value)
             else:
                 yield from _contexts(value)
     elif isinstance(node, list):

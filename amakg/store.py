@@ -56,6 +56,24 @@ class Store:
         self._store.extend(quads)
         return len(quads)
 
+    def add_default(self, graph: Graph) -> None:
+        """Add triples to the default graph (used to serialize a single graph)."""
+        self._store.extend(
+            ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph())  # type: ignore[arg-type]
+            for s, p, o in graph
+        )
+
+    def serialize(self, fmt: ox.RdfFormat, prefixes: Mapping[str, str] | None = None) -> bytes:
+        """The default graph (triple formats) or the dataset (TriG, N-Quads) as bytes."""
+        kwargs: dict[str, object] = {"format": fmt}
+        if prefixes and fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+            kwargs["prefixes"] = dict(prefixes)
+        if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
+            kwargs["from_graph"] = ox.DefaultGraph()
+        payload = self._store.dump(**kwargs)  # type: ignore[arg-type]
+        assert payload is not None  # dump() returns bytes when given no output
+        return payload
+
     def load_file(self, path: Path, graph: URIRef | None = None) -> None:
         """Bulk-load a Turtle/TriG/N-Quads file (TriG keeps its named graphs)."""
         from .load import parse_quads

@@ -44,7 +44,9 @@ def assert_isomorphic(expected: Graph, found: Graph) -> None:
 
 
 @pytest.fixture(scope="module")
-def build_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+def build_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
     """dist/ written by the command a person runs (the one full build of this module)."""
     folder = tmp_path_factory.mktemp("dist")
     run = subprocess.run(
@@ -94,7 +96,9 @@ def test_graph_export_reparses_isomorphic(tmp_path: Path, asserted: Graph, fmt: 
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "json-ld", "nt"])
-def test_graph_export_loads_back_with_amakg_loader(tmp_path: Path, asserted: Graph, fmt: str) -> None:
+def test_graph_export_loads_back_with_amakg_loader(
+    tmp_path: Path, asserted: Graph, fmt: str
+) -> None:
     path = export_graph(asserted, tmp_path / f"asserted{SUFFIX[fmt]}", fmt)
     assert_isomorphic(asserted, parse_file(path))
 
@@ -119,9 +123,23 @@ def test_export_of_literals_keeps_datatypes_languages_and_text(tmp_path: Path) -
     graph = Graph()
     bts = URIRef("https://w3id.org/amakg/id/artist/bts")
     graph.add((bts, URIRef("http://www.w3.org/2004/02/skos/core#altLabel"), Literal("방탄소년단")))
-    graph.add((bts, URIRef("http://example.org/quote"), Literal('he said "hi"\nand left', lang="en")))
-    graph.add((bts, URIRef("http://example.org/year"), Literal("2022", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer"))))
-    graph.add((bts, URIRef("http://example.org/date"), Literal("2022-11-20", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date"))))
+    graph.add(
+        (bts, URIRef("http://example.org/quote"), Literal('he said "hi"\nand left', lang="en"))
+    )
+    graph.add(
+        (
+            bts,
+            URIRef("http://example.org/year"),
+            Literal("2022", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer")),
+        )
+    )
+    graph.add(
+        (
+            bts,
+            URIRef("http://example.org/date"),
+            Literal("2022-11-20", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date")),
+        )
+    )
     for fmt in ("turtle", "json-ld", "nt"):
         path = export_graph(graph, tmp_path / f"literals{SUFFIX[fmt]}", fmt)
         assert_isomorphic(graph, Graph().parse(path, format=RDFLIB_FORMATS[fmt]))
@@ -133,7 +151,11 @@ def test_deeply_nested_blank_nodes_export_or_fail_cleanly(tmp_path: Path) -> Non
     source = tmp_path / "deep.ttl"
     depth = 3_000
     source.write_text(
-        "@prefix ex: <http://example.org/> .\nex:a ex:p " + "[ ex:p " * depth + "ex:end" + " ]" * depth + " .\n",
+        "@prefix ex: <http://example.org/> .\nex:a ex:p "
+        + "[ ex:p " * depth
+        + "ex:end"
+        + " ]" * depth
+        + " .\n",
         encoding="utf-8",
     )
     graph = parse_file(source)
@@ -245,7 +267,9 @@ def test_truncated_serialization_is_caught_and_the_previous_file_kept(
     assert leftovers(previous.parent, {previous.name, target.name}) == []
 
 
-def test_successful_write_replaces_the_file_and_leaves_no_temp(previous: Path, asserted: Graph) -> None:
+def test_successful_write_replaces_the_file_and_leaves_no_temp(
+    previous: Path, asserted: Graph
+) -> None:
     export_graph(asserted, previous, "nt")
     assert previous.read_bytes() != PREVIOUS
     assert_isomorphic(asserted, Graph().parse(previous, format="nt"))
@@ -299,7 +323,13 @@ def test_export_failing_midway_through_dist_leaves_previous_dist_intact(
 
 
 def test_build_writes_every_dist_file(dist: Path) -> None:
-    assert set(DIST_FILES) == {"amakg.trig", "amakg.ttl", "amakg.jsonld", "void.ttl", "build-info.json"}
+    assert set(DIST_FILES) == {
+        "amakg.trig",
+        "amakg.ttl",
+        "amakg.jsonld",
+        "void.ttl",
+        "build-info.json",
+    }
     assert leftovers(dist, set(DIST_FILES)) == []
     for name in DIST_FILES:
         assert (dist / name).stat().st_size > 0, name
@@ -357,7 +387,7 @@ def _asserted_union(dist: Path) -> Graph:
 
 def test_void_triples_equal_the_asserted_triple_count(dist: Path, void: Graph) -> None:
     (triples,) = void.objects(DATASET, VOID.triples)
-    assert triples.toPython() == len(_asserted_union(dist))  # type: ignore[union-attr]
+    assert int(str(triples)) == len(_asserted_union(dist))
 
 
 def test_void_subsets_count_each_named_graph(dist: Path, void: Graph) -> None:
@@ -369,18 +399,20 @@ def test_void_subsets_count_each_named_graph(dist: Path, void: Graph) -> None:
             continue
         assert name in subsets, name
         (triples,) = void.objects(name, VOID.triples)
-        assert triples.toPython() == len(graph), name  # type: ignore[union-attr]
+        assert int(str(triples)) == len(graph), name
 
 
 def test_void_has_a_class_partition_for_nominations(dist: Path, void: Graph) -> None:
     nominations = set(_asserted_union(dist).subjects(RDF.type, AMA.Nomination))
     assert nominations
     partitions = [
-        p for p in void.objects(DATASET, VOID.classPartition) if (p, VOID["class"], AMA.Nomination) in void
+        p
+        for p in void.objects(DATASET, VOID.classPartition)
+        if (p, VOID["class"], AMA.Nomination) in void
     ]
     assert len(partitions) == 1
     (entities,) = void.objects(partitions[0], VOID.entities)
-    assert entities.toPython() == len(nominations)  # type: ignore[union-attr]
+    assert int(str(entities)) == len(nominations)
 
 
 def test_void_names_a_licence_and_its_sources(void: Graph) -> None:
@@ -410,9 +442,20 @@ def _first_asserted_file(data_dir: Path) -> Path:
 
 BREAKAGES: dict[str, tuple[str, int]] = {
     # appended to the first data file of the asserted graph -> expected exit code
-    "syntax": ("\n<https://w3id.org/amakg/id/broken> <https://w3id.org/amakg/ontology#year> 2022\n", 2),
-    "ill-typed": ('\n<https://w3id.org/amakg/id/broken> <https://w3id.org/amakg/ontology#year> "20x"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n', 2),
-    "violation": ("\n<https://w3id.org/amakg/id/nomination/broken> a <https://w3id.org/amakg/ontology#Nomination> .\n", 1),
+    "syntax": (
+        "\n<https://w3id.org/amakg/id/broken> <https://w3id.org/amakg/ontology#year> 2022\n",
+        2,
+    ),
+    "ill-typed": (
+        "\n<https://w3id.org/amakg/id/broken> <https://w3id.org/amakg/ontology#year>"
+        ' "20x"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n',
+        2,
+    ),
+    "violation": (
+        "\n<https://w3id.org/amakg/id/nomination/broken>"
+        " a <https://w3id.org/amakg/ontology#Nomination> .\n",
+        1,
+    ),
 }
 
 
@@ -457,4 +500,3 @@ def test_build_from_a_data_dir_with_a_violation_raises_validation_failed(checkou
     with pytest.raises(ValidationFailed) as caught:
         build(data_dir=checkout / "data")
     assert "nomination/broken" in str(caught.value)
-

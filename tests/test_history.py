@@ -1,24 +1,26 @@
-"""The AMA history import (amakg/history.py), its curation and its quality checks.
+"""The AMA history import (amakg/history/), its curation and its quality checks.
 
 Real data: data/sources/ama-history/*.jl merged with data/article.ttl (+ data/links), curated
 with data/curation/*.ttl. Fixtures: tests/fixtures/history/<case>/*.jl, one defect class each.
 Regenerate the shipped files:
-    .venv/bin/python -c "import amakg.history as h; h.import_default()"
+    .venv/bin/amakg import ama-history
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, SKOS, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
-from amakg import history, resources
+from amakg import history, linkeval, names, resources
+from amakg.errors import InputError
 from amakg.load import load_files
 from amakg.store import Store
 from amakg.vocab import AMA, AMAR, ASSERTED, PROV
@@ -384,11 +386,96 @@ def test_real_merges_and_ambiguous_pairs(curated: history.Imported) -> None:
         "artist/imagine-dragons",
         "artist/onerepublic",
     }
-    described = " ".join(f"{a.first} {a.second}" for a in r.ambiguous)
+    # Sade the band and Sade the singer stay two entities: the one ambiguous pair left
+    (sade,) = r.ambiguous
+    assert "Sade_(band)" in sade.first and "Sade_(singer)" in sade.second
+    curated_merges = {e: m for e, m in merges.items() if m.correction is not None}
+    assert set(curated_merges) == {"artist/madonna", "artist/war"}
+    madonna = curated_merges["artist/madonna"]
+    assert madonna.how == "curation"
+    assert madonna.titles == ["Madonna", "Madonna_(entertainer)"]
+    assert sorted(madonna.rows) == [
+        "AMA_Album:413",
+        "AMA_Artist:486",
+        "AMA_Artist:490",
+        "AMA_Artist:494",  # the row without a link
+        "AMA_Artist:497",
+        "AMA_Artist:503",
+        "AMA_Artist:506",
+    ]
+    assert madonna.correction == str(AMAR["correction/same-entity/madonna"])
+    assert curated_merges["artist/war"].titles == ["War_(American_band)", "War_(U.S._band)"]
+    assert r.counts["artists"] == 472  # 475 before the two curated merges
+    assert "correction/same-entity/madonna" in curated.report.to_markdown()
+
+
+def test_raw_import_keeps_the_curated_merges_apart(raw: history.Imported) -> None:
+    """The merges are curation data: without it, Madonna and War stay apart, reported."""
+    described = " ".join(f"{a.first} {a.second}" for a in raw.report.ambiguous)
     for pair in (("Sade_(band)", "Sade_(singer)"), ("War_(American_band)", "War_(U.S._band)")):
         assert all(side in described for side in pair)
     assert "Madonna (row AMA_Artist:494, no link)" in described  # matches two linked Madonnas
-    assert r.counts["artists"] == 475
+    assert raw.report.counts["artists"] == 475
+    assert not any(m.correction for m in raw.report.merges)
+
+
+def test_merged_artist_links_each_title_from_its_rows(built: Graph) -> None:
+    madonna = AMAR["artist/madonna"]
+    assert set(built.objects(madonna, SKOS.exactMatch)) == {
+        URIRef("http://dbpedia.org/resource/Madonna"),
+        URIRef("http://dbpedia.org/resource/Madonna_(entertainer)"),
+    }
+    statement = AMAR["link/artist/madonna/dbpedia/madonna-entertainer/exactMatch"]
+    assert built.value(statement, RDF.object) == URIRef(
+        "http://dbpedia.org/resource/Madonna_(entertainer)"
+    )
+    rows = {local(r) for r in built.objects(statement, PROV.wasDerivedFrom)}
+    assert rows == {"source/ama-history/AMA_Album/row-413"}
+    for gone in ("madonna-entertainer", "madonna-ama-artist-494", "war-u-s-band"):
+        assert (AMAR[f"artist/{gone}"], None, None) not in built, gone
+    nominated = {
+        num(built.value(built.value(n, AMA.ceremony), AMA.year))
+        for n in built.subjects(AMA.nominee, madonna)
+    }
+    assert nominated == {1985, 1986, 1987, 1988, 1990, 1991}
+    war_rows = {local(r) for r in built.objects(AMAR["artist/war"], PROV.wasDerivedFrom)}
+    assert war_rows == {
+        "source/ama-history/AMA_Album/row-153",
+        "source/ama-history/AMA_Album/row-375",
+    }
+
+
+def test_fixture_curated_merge_of_a_row_without_link(article: Graph) -> None:
+    result, _ = fixture_import("merges", article, curated=True)
+    merges = {local(m.entity): m for m in result.report.merges}
+    beyonce = merges["artist/beyonce"]
+    assert (beyonce.how, beyonce.rows) == ("curation+spellings", ["AMA_Artist:2", "AMA_Artist:3"])
+    assert beyonce.names == ["Beyonce", "Beyoncé"]
+    assert not any("Beyonc" in f"{a.first} {a.second}" for a in result.report.ambiguous)
+    assert result.report.notes.get("curation_merge_not_in_rows") is None
+    labels = [o for s, p, o in result.graphs.asserted if p == SKOS.prefLabel and "Beyonc" in o]
+    assert labels == [Literal("Beyoncé")]
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("not-a-mention", "neither a Wikipedia page"),
+        ("one-mention", "needs two or more mentions"),
+        ("two-corrections", "is merged by two corrections"),
+    ],
+)
+def test_invalid_curated_merges_are_refused(case: str, message: str, article: Graph) -> None:
+    curation = Graph().parse(FIXTURES / "merges-invalid" / f"{case}.ttl")
+    with pytest.raises(InputError, match=message):
+        history.run_import(FIXTURES / "merges", article, curation)
+
+
+def test_a_curated_merge_the_rows_do_not_mention_is_reported(article: Graph) -> None:
+    result = history.run_import(FIXTURES / "no-winner", article, history.curation_graph())
+    unused = result.report.notes["curation_merge_not_in_rows"]
+    assert len(unused) == 5  # Madonna's two pages and row, War's two pages
+    assert any("row AMA_Artist:494" in line for line in unused)
 
 
 # ---------------------------------------------------------------- the curated graph
@@ -430,6 +517,114 @@ def test_2020_bts_is_one_node_won(built: Graph) -> None:
     assert AMAR["source/ama-history/AMA_Duo_Group/row-146"] in sources
     assert AMAR["source/curated-facts/f3"] in sources
     assert AMAR["source/ama-history-readme/s5"] in sources
+
+
+UNRESOLVED_2020 = (
+    "favorite-country-album",
+    "favorite-country-band-duo-group",
+    "favorite-country-female-artist",
+    "favorite-country-male-artist",
+    "favorite-pop-rock-album",
+    "favorite-pop-rock-female-artist",
+    "favorite-pop-rock-male-artist",
+    "favorite-rap-hip-hop-album",
+    "favorite-soul-r-and-b-album",
+    "favorite-soul-r-and-b-female-artist",
+    "favorite-soul-r-and-b-male-artist",
+)
+
+
+def outcomes_at(built: Graph, year: int, category: str) -> dict[str, set[Node]]:
+    """The outcomes of each nominee of a category at the ceremony of a year."""
+    ceremony, cat = AMAR[f"ceremony/{year}"], AMAR[f"category/{category}"]
+    return {
+        local(built.value(n, AMA.nominee)): set(built.objects(n, AMA.outcome))
+        for n in built.subjects(AMA.ceremony, ceremony)
+        if built.value(n, AMA.category) == cat
+    }
+
+
+def test_2020_nominees_without_a_known_winner_have_an_unknown_outcome(built: Graph) -> None:
+    unknown = 0
+    for category in UNRESOLVED_2020:
+        found = outcomes_at(built, 2020, category)
+        assert len(found) in (2, 3), category
+        assert all(o == {AMA.OutcomeUnknown} for o in found.values()), (category, found)
+        unknown += len(found)
+    assert unknown == 31
+    # where the winner is known (BTS), the others did not win
+    assert outcomes_at(built, 2020, "favorite-duo-or-group-pop-rock") == {
+        "artist/bts": {AMA.Won},
+        "artist/jonas-brothers": {AMA.Nominated},
+        "artist/maroon-5": {AMA.Nominated},
+    }
+    node = AMAR["nomination/2020/favorite-country-female-artist/maren-morris"]
+    assert str(built.value(node, RDFS.label)).endswith("(outcome unknown)")
+    assert AMAR["source/ama-history-readme/s5"] in set(built.objects(node, PROV.wasDerivedFrom))
+
+
+def test_earlier_years_without_a_winner_keep_their_losses(built: Graph) -> None:
+    """Outside 2020 a row's is_winner false is trusted: the winner's row is what is missing."""
+    for year, category in (
+        (1974, "favorite-country-female-artist"),
+        (1980, "favorite-country-female-artist"),
+        (1990, "favorite-country-female-artist"),
+        (2000, "favorite-country-female-artist"),
+        (2010, "favorite-country-female-artist"),
+        (2010, "favorite-pop-rock-female-artist"),
+        (2018, "favorite-pop-rock-female-artist"),
+        (2019, "favorite-pop-rock-female-artist"),
+    ):
+        found = outcomes_at(built, year, category)
+        assert len(found) == 2 and all(o == {AMA.Nominated} for o in found.values()), year
+
+
+def test_outside_2020_complete_category_years_name_their_winner_first() -> None:
+    """The data behind trusting is_winner false outside 2020 (see data/curation/README.md):
+    every category-year with three or more rows has a winner, and its first row is one."""
+    groups: dict[tuple[str, str], list[bool]] = {}
+    for path in sorted(history.history_dir().glob("*.jl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            key = (row["award_classification"], row["year"])
+            groups.setdefault(key, []).append(row["is_winner"])
+    complete = {k: w for k, w in groups.items() if k[1] != "2020" and len(w) >= 3}
+    assert len(complete) == 516
+    assert all(w[0] for w in complete.values())
+    short = sorted((k[1], k[0]) for k, w in groups.items() if k[1] != "2020" and not any(w))
+    assert [len(groups[(c, y)]) for y, c in short] == [2] * 8
+
+
+def test_nominees_query_shows_the_unknown_outcome(built: Graph) -> None:
+    store = store_of(built, Graph().parse(resources.ontology_file()))
+    result = store.query(
+        (resources.queries_dir() / "nominees.rq").read_text(encoding="utf-8"),
+        bindings={"category": Literal("Favorite Country Female Artist"), "year": Literal(2020)},
+    )
+    assert {str(r["nomineeName"]): str(r["outcomeName"]) for r in result.rows} == {
+        "Gabby Barrett": "outcome unknown",
+        "Maren Morris": "outcome unknown",
+        "Miranda Lambert": "outcome unknown",
+    }
+
+
+def test_fixture_outcome_stated_by_the_curation(article: Graph) -> None:
+    result, store = fixture_import("outcome-unknown", article, curated=True)
+    asserted = set(result.graphs.asserted)
+    stated = AMAR["nomination/2020/favorite-country-female-artist/gabby-barrett"]
+    kept = AMAR["nomination/2020/favorite-country-female-artist/miranda-lambert"]
+    assert (stated, RDF.type, AMA.Nomination) in asserted  # written although the curation names it
+    assert (stated, AMA.nominee, AMAR["artist/gabby-barrett"]) in asserted
+    assert not any(s == stated and p == AMA.outcome for s, p, _ in asserted)
+    assert (kept, AMA.outcome, AMA.Nominated) in asserted
+    label = next(str(o) for s, p, o in asserted if s == stated and p == RDFS.label)
+    assert label.endswith("(outcome unknown)")
+    assert [s["nomination"] for s in result.report.superseded_outcomes] == [
+        str(stated),
+        str(AMAR["nomination/2020/favorite-country-female-artist/maren-morris"]),
+    ]
+    (row,) = qc(store, "no-winner")  # still no winner: the unknown outcome is not a win
+    assert row["correction"] == AMAR["correction/fixture-2020-outcomes"]
 
 
 def test_2003_is_two_ceremonies(built: Graph) -> None:
@@ -480,16 +675,18 @@ def test_links_to_dbpedia_with_row_provenance(built: Graph) -> None:
 
 
 def test_dbpedia_encoding() -> None:
-    assert history.dbpedia_resource('"Heroes"_(album)') == URIRef(
+    assert names.dbpedia_resource('"Heroes"_(album)') == URIRef(
         "http://dbpedia.org/resource/%22Heroes%22_(album)"
     )
-    assert history.dbpedia_resource("Am I Evil?") == URIRef(
+    assert names.dbpedia_resource("Am I Evil?") == URIRef(
         "http://dbpedia.org/resource/Am_I_Evil%3F"
     )
-    assert history.dbpedia_resource("Guns_N'_Roses") == URIRef(
+    assert names.dbpedia_resource("Guns_N'_Roses") == URIRef(
         "http://dbpedia.org/resource/Guns_N'_Roses"
     )
-    assert history.dbpedia_resource("AC/DC") == URIRef("http://dbpedia.org/resource/AC/DC")
+    assert names.dbpedia_resource("AC/DC") == URIRef("http://dbpedia.org/resource/AC/DC")
+    # the linker names the sample's resources with the same function
+    assert linkeval.sample_iri("/wiki/Am_I_Evil%3F", "urn:x:") == URIRef("urn:x:Am_I_Evil%3F")
 
 
 # ---------------------------------------------------------------- lineage streaks and records
@@ -535,16 +732,31 @@ def readme_text() -> str:
 def test_curation_quotes_are_in_the_readme() -> None:
     prov = Graph().parse(DATA / "curation" / "provenance.ttl")
     text = readme_text()
-    quotes = list(prov.objects(None, AMA.quote))
+    readme = AMAR["source/ama-history-readme"]
+    quotes = [prov.value(s, AMA.quote) for s in prov.subjects(DCTERMS.isPartOf, readme)]
     assert len(quotes) == 9
     for quote in quotes:
         pattern = r"\s+(?:-\s+)?".join(re.escape(w) for w in str(quote).split())
         assert re.search(pattern, text), quote
 
 
+def test_curation_quotes_of_the_dbpedia_sample_are_on_their_lines() -> None:
+    prov = Graph().parse(DATA / "curation" / "provenance.ttl")
+    sample = AMAR["source/dbpedia-music-sample"]
+    path = DATA / "sources" / "dbpedia-music-sample" / "music.ttl.gz"
+    assert str(prov.value(sample, DCTERMS.source)) == str(path.relative_to(DATA.parent))
+    lines = gzip.decompress(path.read_bytes()).decode("utf-8").split("\n")
+    cited = list(prov.subjects(DCTERMS.isPartOf, sample))
+    assert len(cited) == 1
+    for sentence in cited:
+        line = lines[num(prov.value(sentence, AMA.sourceRow)) - 1]
+        assert str(prov.value(sentence, AMA.quote)) in line, sentence
+    assert "<http://stardog.com/tutorial/Madonna_(entertainer)> a :SoloArtist" in lines[21084]
+
+
 def test_every_correction_has_a_reason_and_a_source(curation: Graph, built: Graph) -> None:
     corrections = set(curation.subjects(RDF.type, AMA.Correction))
-    assert len(corrections) == 25
+    assert len(corrections) == 27
     for c in corrections:
         assert curation.value(c, AMA.note) is not None, c
         assert curation.value(c, AMA.defect) is not None, c

@@ -19,8 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from amakg.api import KnowledgeGraph, from_built
-from amakg.build import build
+from amakg.api import KnowledgeGraph, open_graph
 from amakg.errors import NetworkRefused, QueryError
 from amakg.load import parse_file
 
@@ -56,7 +55,7 @@ class Recorder(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_HEAD = do_CONNECT = _answer
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -92,8 +91,8 @@ def recorder(server: LocalServer) -> Iterator[LocalServer]:
 
 
 @pytest.fixture(scope="module")
-def kg() -> KnowledgeGraph:
-    return from_built(build())
+def kg(dist: Path) -> KnowledgeGraph:
+    return open_graph(dist)
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +128,7 @@ SERVICE_QUERIES = {
     "silent": "SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
     "in-optional": "SELECT * WHERE {{ ?a ?b ?c OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
     "in-exists": "ASK {{ ?a ?b ?c FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
-    "in-subquery": "SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+    "in-subquery": "SELECT * {{ {{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
     "construct": "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
     "prefixed": "PREFIX r: <{base}> SELECT * WHERE {{ SERVICE r:sparql {{ ?s ?p ?o }} }}",
 }
@@ -140,14 +139,18 @@ def _service_query(server: LocalServer, form: str) -> str:
 
 
 @pytest.mark.parametrize("form", sorted(SERVICE_QUERIES))
-def test_service_is_refused_by_the_api(kg: KnowledgeGraph, recorder: LocalServer, form: str) -> None:
+def test_service_is_refused_by_the_api(
+    kg: KnowledgeGraph, recorder: LocalServer, form: str
+) -> None:
     with pytest.raises(NetworkRefused) as caught:
         kg.sparql(_service_query(recorder, form))
     assert "SERVICE" in str(caught.value)
     assert recorder.url("sparql") in str(caught.value)
 
 
-def test_service_with_a_variable_endpoint_is_refused(kg: KnowledgeGraph, recorder: LocalServer) -> None:
+def test_service_with_a_variable_endpoint_is_refused(
+    kg: KnowledgeGraph, recorder: LocalServer
+) -> None:
     query = f"SELECT * WHERE {{ BIND(<{recorder.url('sparql')}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}"
     with pytest.raises(NetworkRefused) as caught:
         kg.sparql(query)
@@ -216,7 +219,9 @@ UPDATES = {
 
 
 @pytest.mark.parametrize("form", sorted(UPDATES))
-def test_updates_are_refused_by_the_api(kg: KnowledgeGraph, recorder: LocalServer, form: str) -> None:
+def test_updates_are_refused_by_the_api(
+    kg: KnowledgeGraph, recorder: LocalServer, form: str
+) -> None:
     before = kg.store.count()
     with pytest.raises(QueryError) as caught:
         kg.sparql(UPDATES[form].format(url=recorder.url("g.ttl")))
@@ -239,8 +244,14 @@ def _jsonld_documents(server: LocalServer) -> dict[str, object]:
     return {
         "string": {"@context": server.url("ctx.jsonld"), **thing},
         "named-like-the-local-one": {"@context": server.url("context.jsonld"), **thing},
-        "in-a-list": {"@context": [{"name": "http://schema.org/name"}, server.url("ctx.jsonld")], **thing},
-        "nested": {"@id": "http://example.org/a", "http://example.org/p": {"@context": server.url("ctx.jsonld"), **thing}},
+        "in-a-list": {
+            "@context": [{"name": "http://schema.org/name"}, server.url("ctx.jsonld")],
+            **thing,
+        },
+        "nested": {
+            "@id": "http://example.org/a",
+            "http://example.org/p": {"@context": server.url("ctx.jsonld"), **thing},
+        },
         "import": {"@context": {"@version": 1.1, "@import": server.url("ctx.jsonld")}, **thing},
     }
 
@@ -258,7 +269,9 @@ def test_remote_jsonld_context_is_refused_at_load(
     assert f"127.0.0.1:{recorder.port}" in str(caught.value)
 
 
-def test_remote_jsonld_context_is_refused_by_cli_validate(tmp_path: Path, recorder: LocalServer) -> None:
+def test_remote_jsonld_context_is_refused_by_cli_validate(
+    tmp_path: Path, recorder: LocalServer
+) -> None:
     path = tmp_path / "remote.jsonld"
     path.write_text(json.dumps(_jsonld_documents(recorder)["string"]), encoding="utf-8")
     run = cli("validate", str(path))
@@ -313,15 +326,23 @@ if sys.argv[1] == "control":
 else:
     from amakg.cli import main
     code = main(["build", "--dist", sys.argv[1]])
-    code2 = main(["query", "wins", "--param", "artist=BTS", "--format", "json", "--dist", sys.argv[1]])
+    code2 = main(["query", "wins", "--format", "json", "--dist", sys.argv[1]])
 sys.stdout.flush()
-sys.stderr.write("\\nAUDIT " + json.dumps({"code": int(code), "query": int(code2), "events": events}) + "\\n")
+report = {"code": int(code), "query": int(code2), "events": events}
+sys.stderr.write("\\nAUDIT " + json.dumps(report) + "\\n")
 """
 
 
 def _audited(*args: str, proxy: str) -> tuple[subprocess.CompletedProcess[str], dict]:
     env = dict(os.environ)
-    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+    for name in (
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+    ):
         env[name] = proxy
     env.pop("no_proxy", None)
     env.pop("NO_PROXY", None)
@@ -351,5 +372,4 @@ def test_whole_build_makes_no_connection(tmp_path: Path, recorder: LocalServer) 
     assert report["query"] == 0
     assert report["events"] == []
     assert (tmp_path / "dist" / "amakg.trig").is_file()
-    assert json.loads(child.stdout[child.stdout.index("{"):])["results"]["bindings"]
-
+    assert json.loads(child.stdout[child.stdout.index("{") :])["results"]["bindings"]

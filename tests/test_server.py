@@ -560,6 +560,19 @@ def test_canned_query_errors_say_what_is_accepted(client: httpx.Client) -> None:
     assert bad_format.status_code == 400 and "json" in bad_format.text
 
 
+def test_html_pages_escape_what_they_are_given(client: httpx.Client) -> None:
+    script = "<script>alert(1)</script>"
+    html = {"Accept": "text/html"}
+    canned = client.get("/queries/wins", params={"artist": script}, headers=html)
+    assert canned.status_code == 200
+    assert script not in canned.text and "&lt;script&gt;" in canned.text
+    missing = client.get(f"/queries/{script}", headers=html)
+    assert missing.status_code == 404 and script not in missing.text
+    plain = client.get(f"/queries/{script}")
+    assert plain.headers["content-type"].startswith("text/plain")
+    assert plain.headers["x-content-type-options"] == "nosniff"
+
+
 # ------------------------------------------------------------------ Linked Data
 
 

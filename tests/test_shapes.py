@@ -169,7 +169,7 @@ def test_ties_are_warnings_and_name_the_category() -> None:
         "amar:ceremony/2022",
         "amar:category/pop-duo",
     )
-    assert warning.message.startswith("2 nominations won the same category")
+    assert warning.message.startswith("2 entries won the same category")
 
 
 def test_year_bound_is_not_behind_the_calendar() -> None:

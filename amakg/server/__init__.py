@@ -18,6 +18,7 @@ Requires the `server` extra (starlette, uvicorn, jinja2).
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,12 +49,11 @@ def serve(
     workers: int = 2,
     cors_origins: Sequence[str] = (),
     dist: Path | None = None,
+    data: Path | None = None,
     worker_memory_mb: int = 4096,
     log_level: str = "info",
 ) -> None:
     """Serve the built graph on http://HOST:PORT until interrupted (Ctrl+C)."""
-    import socket
-
     import uvicorn
 
     from .app import create_app as _create_app
@@ -67,19 +67,15 @@ def serve(
         workers=workers,
         cors_origins=tuple(cors_origins),
         dist=dist,
+        data=data,
         worker_memory_mb=worker_memory_mb,
     )
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:  # bound now, to fail before a long load; it listens once the workers are ready
-        sock.bind((host, port))
-    except OSError as exc:
+    sock = listening_socket(host, port)
+    try:
+        snapshot = take_snapshot(dist, data)
+    except BaseException:
         sock.close()
-        raise ServerError(
-            f"cannot listen on {host}:{port}: {exc.strerror}; choose another --port"
-        ) from None
-    snapshot = take_snapshot(dist)
+        raise
     print(
         f"amakg: serving {sum(snapshot.graph_counts.values())} triples on http://{host}:{port}/ "
         f"(SPARQL endpoint /sparql; entity pages /id/…)",
@@ -87,4 +83,28 @@ def serve(
     )
     app = _create_app(config, snapshot)
     server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, timeout_graceful_shutdown=5))
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl+C it handled: a normal stop
+        pass
+    finally:
+        snapshot.discard()
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to HOST:PORT (0: a free port), not yet listening.
+
+    Made with proto=IPPROTO_TCP so that asyncio sets TCP_NODELAY on accepted connections:
+    with proto 0 it does not, and answers on kept-alive connections wait ~40 ms (Nagle).
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:  # bound now, to fail before a long load; uvicorn listens once the workers are ready
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise ServerError(
+            f"cannot listen on {host}:{port}: {exc.strerror}; choose another --port"
+        ) from None
+    return sock

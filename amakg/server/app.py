@@ -41,7 +41,7 @@ def create_app(config: ServerConfig, snapshot: Snapshot | None = None) -> Starle
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        served = snapshot or take_snapshot(config.dist)
+        served = snapshot or take_snapshot(config.dist, config.data)
         pool = WorkerPool(served.trig, config.workers, config.timeout, config.worker_memory_mb)
         app.state.amakg = ServerState(config, served, pool, make_templates())
         try:

@@ -7,13 +7,13 @@ benchmarks and notebooks.
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from types import TracebackType
 
 import uvicorn
 
+from . import listening_socket
 from .app import create_app
 from .config import ServerConfig, ServerError
 from .snapshot import Snapshot
@@ -28,7 +28,7 @@ class BackgroundServer:
         self, config: ServerConfig | None = None, snapshot: Snapshot | None = None
     ) -> None:
         self.config = config or ServerConfig()
-        self._socket = socket.create_server((self.config.host, 0))
+        self._socket = listening_socket(self.config.host, 0)
         self.port: int = self._socket.getsockname()[1]
         app = create_app(self.config, snapshot)
         self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))

@@ -23,7 +23,9 @@ class ServerConfig:
     max_rows     rows (or triples) a result may hold; more are cut and flagged
     workers      query worker processes, each with its own copy of the graph
     cors_origins origins allowed to read answers from a browser (none: CORS off)
-    dist         folder of the built graph (default: dist/ of the checkout)
+    dist         folder of the built graph (default: dist/ of the checkout); built in memory
+                 when stale
+    data         a TriG file to serve as it is, instead of dist/ (no freshness check)
     worker_memory_mb  address-space cap of a worker; a query past it stops with a 503 (0: none)
     """
 
@@ -34,6 +36,7 @@ class ServerConfig:
     workers: int = 2
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     dist: Path | None = None
+    data: Path | None = None
     worker_memory_mb: int = 4096
     max_query_bytes: int = 1_000_000
     html_rows: int = 1_000

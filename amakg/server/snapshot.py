@@ -18,6 +18,7 @@ from rdflib import Graph
 from ..api import KnowledgeGraph, default_dist, is_fresh, open_graph
 from ..store import Store
 from ..void import describe
+from .config import ServerError
 
 
 @dataclass(frozen=True)
@@ -35,14 +36,21 @@ class Snapshot:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def take_snapshot(dist: Path | None = None) -> Snapshot:
-    """Copy the built graph from dist/ (or build it in memory) into a private folder."""
+def take_snapshot(dist: Path | None = None, data: Path | None = None) -> Snapshot:
+    """Copy the built graph from dist/ (or build it in memory) into a private folder.
+
+    With `data`, that TriG file is served as it is (no freshness check, no build).
+    """
     dist = dist or default_dist()
-    if not is_fresh(dist):
+    if data is None and not is_fresh(dist):
         return snapshot_of(open_graph(dist))  # builds in memory and says so on stderr
+    source = data or dist / "amakg.trig"
     folder = Path(tempfile.mkdtemp(prefix="amakg-serve-"))
     try:
-        shutil.copyfile(dist / "amakg.trig", folder / "amakg.trig")
+        try:
+            shutil.copyfile(source, folder / "amakg.trig")
+        except OSError as exc:
+            raise ServerError(f"cannot read the graph to serve, {source}: {exc.strerror}") from None
         store = Store()
         store.load_file(folder / "amakg.trig")
         return _describe(KnowledgeGraph(store, store.graph_names()), folder)

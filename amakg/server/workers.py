@@ -96,6 +96,7 @@ class WorkerPool:
         self._idle = asyncio.Queue()
         workers = await asyncio.gather(*(to_thread.run_sync(self._spawn) for _ in range(self.size)))
         for worker in workers:
+            self._workers.add(worker)
             self._idle.put_nowait(worker)
 
     async def stop(self) -> None:
@@ -129,7 +130,6 @@ class WorkerPool:
                 f"a query worker could not load {self.trig} (see the messages above); "
                 "rebuild with `amakg build`"
             )
-        self._workers.add(worker)
         return worker
 
     def _replace(self, worker: Worker) -> None:
@@ -151,6 +151,7 @@ class WorkerPool:
                 await asyncio.sleep(1.0)
                 continue
             assert self._idle is not None
+            self._workers.add(worker)
             self._idle.put_nowait(worker)
             return
 

@@ -50,7 +50,7 @@ window.amakgChart = (function () {
   }
 
   function vertical(spec) {
-    const w = 640, h = 240, left = 36, bottom = 28, top = 16;
+    const w = 640, h = 200, left = 36, bottom = 28, top = 16;
     const max = Math.max(...spec.bars.map((b) => b.value), 1);
     const step = (w - left - 8) / spec.bars.length;
     const svg = el("svg", { viewBox: `0 0 ${w} ${h}`, role: "img", "aria-label": spec.title });
