@@ -370,6 +370,79 @@ def import_ama_history(source: Path | None, out: Path | None) -> None:
     )
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds a query may run; its worker is then killed (HTTP 503).",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Rows/triples per result; cut results carry Amakg-Truncated: true.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Query worker processes.",
+)
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Let browsers on ORIGIN read answers (repeatable; CORS is off by default).",
+)
+@click.option(
+    "--worker-memory",
+    type=click.IntRange(min=0),
+    default=4096,
+    show_default=True,
+    metavar="MB",
+    help="Memory cap of a query worker (0: none).",
+)
+@click.option(
+    "--data",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Serve this TriG file as it is instead of dist/.",
+)
+@_dist_option
+def serve(
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    workers: int,
+    cors_origins: tuple[str, ...],
+    worker_memory: int,
+    data: Path | None,
+    dist: Path | None,
+) -> None:
+    """Serve the graph: SPARQL at /sparql, the query page at /, entity pages at /id/…"""
+    from .server import serve as run_server
+
+    run_server(
+        host,
+        port,
+        timeout=timeout,
+        max_rows=max_rows,
+        workers=workers,
+        cors_origins=cors_origins,
+        dist=dist,
+        data=data,
+        worker_memory_mb=worker_memory,
+    )
+
+
 @cli.command(name="link")
 @click.option(
     "--against",

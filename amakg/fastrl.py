@@ -70,10 +70,26 @@ def owl_rl_dir() -> Path:
     return resources.rules_dir() / OWL_RL_FOLDER
 
 
+# The order of one round: the schema (closed first, see closure_in_store), then properties
+# (inverses before the chains that read them, and again after, for the inverse of a chain), then
+# the types they give, then the classes. Any order reaches the same fixpoint; this one reaches
+# it in one round plus the round that finds nothing new (at 1M triples: two rounds instead of
+# four, ~18 s each).
+RULE_ORDER = (
+    "scm-cls", "scm-op", "scm-sco", "scm-spo", "scm-eqc1", "scm-eqc2", "scm-eqp1", "scm-eqp2",
+    "scm-int", "scm-hv", "scm-dom1", "scm-dom2", "scm-rng1", "scm-rng2",
+    "prp-eqp1", "prp-eqp2", "prp-inv1", "prp-inv2", "prp-spo2", "prp-inv1", "prp-inv2",
+    "prp-symp", "prp-trp", "prp-spo1", "prp-dom", "prp-rng",
+    "cls-hv2", "cls-int1", "cax-eqc1", "cax-eqc2", "cls-int2", "cls-hv1", "cax-sco",
+)  # fmt: skip
+
+
 @cache
 def owl_rl_rules(folder: Path | None = None) -> tuple[Rule, ...]:
-    """The OWL 2 RL rules, one per file of rules/owl-rl/."""
-    return tuple(load_rules(folder or owl_rl_dir()))
+    """The OWL 2 RL rules of rules/owl-rl/, in RULE_ORDER (a rule not listed runs last)."""
+    rules = {rule.name: rule for rule in load_rules(folder or owl_rl_dir())}
+    ordered = [rules[name] for name in RULE_ORDER if name in rules]
+    return tuple(ordered + [rule for name, rule in rules.items() if name not in RULE_ORDER])
 
 
 @cache
@@ -132,17 +148,21 @@ def closure_in_store(
 ) -> None:
     """Add the OWL 2 RL closure of the store's union to `target`, then drop what is not new.
 
-    Naive evaluation: every rule runs over the whole union each round and its triples are added
-    at once; the loop stops when a round adds no quad. Afterwards `target` loses the triples
-    another graph already holds and owlrl's noise (see the module docstring).
+    Naive evaluation: each round first closes the schema (the scm-* rules, which read the
+    ontology only, until they add nothing: cheap), then runs every other rule once over the whole
+    union, adding its triples at once; the loop stops when a round adds no quad. Afterwards
+    `target` loses the triples another graph already holds and owlrl's noise (see the module
+    docstring).
     """
     refuse_unsupported(store)
     owl_rules = owl_rl_rules() if owl_rules is None else owl_rules
+    schema = [rule for rule in owl_rules if rule.name.startswith("scm-")]
+    instance = [rule for rule in owl_rules if not rule.name.startswith("scm-")]
     for _ in range(_MAX_OWL_ROUNDS):
         before = len(store)
-        for rule in owl_rules:
-            triples = list(_construct(store, rule))
-            store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+        while _run_once(store, target, schema):
+            pass
+        _run_once(store, target, instance)
         if len(store) == before:
             break
     else:
@@ -155,6 +175,15 @@ def closure_in_store(
         store.query(_support("duplicates"), substitutions={ox.Variable("target"): target}),
     )
     _remove(store, target, store.query(_support("noise"), default_graph=[target]))
+
+
+def _run_once(store: ox.Store, target: ox.NamedNode, rules: Sequence[Rule]) -> bool:
+    """Run each rule once, adding its triples to `target` at once; True when a quad was added."""
+    before = len(store)
+    for rule in rules:
+        triples = list(_construct(store, rule))
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+    return len(store) != before
 
 
 def apply_rules_in_store(store: ox.Store, target: ox.NamedNode, rules: Sequence[Rule]) -> int:

@@ -149,6 +149,7 @@ class Store:
         *,
         bindings: Mapping[str, Node] | None = None,
         graphs: Sequence[URIRef] | None = None,
+        named_graphs: Sequence[URIRef] | None = None,
         max_rows: int | None = None,
     ) -> QueryResult:
         """Run a SPARQL query over the union of `graphs` (all named graphs by default).
@@ -161,6 +162,8 @@ class Store:
             kwargs["use_default_graph_as_union"] = True
         else:
             kwargs["default_graph"] = [ox.NamedNode(str(g)) for g in graphs]
+        if named_graphs is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(str(g)) for g in named_graphs]
         try:
             answer = self._store.query(sparql, **kwargs)  # type: ignore[arg-type]
         except SyntaxError as exc:

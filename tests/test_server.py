@@ -480,6 +480,20 @@ def test_a_pathological_query_is_killed_while_others_are_answered(snapshot: Snap
         assert c.get("/sparql", params={"query": BTS_LABELS}).status_code == 200
 
 
+def test_a_query_past_the_memory_cap_stops_only_its_worker(snapshot: Snapshot) -> None:
+    config = ServerConfig(timeout=60, workers=1, worker_memory_mb=512)
+    with (
+        BackgroundServer(config, snapshot) as running,
+        httpx.Client(base_url=running.url, timeout=90) as c,
+    ):
+        sort_everything = CROSS_JOIN.replace("(COUNT(*) AS ?n)", "*") + " ORDER BY ?a ?d ?g"
+        response = c.get("/sparql", params={"query": sort_everything})
+        assert response.status_code == 503
+        assert "more memory than a worker may" in response.text
+        assert c.get("/sparql", params={"query": BTS_LABELS}).status_code == 200  # a new worker
+        assert c.get("/health").json()["workers"]["crashes"] == 1
+
+
 # ------------------------------------------------------------------ CORS
 
 

@@ -68,8 +68,10 @@ def run_example(browser: WebDriver, name: str) -> list[list[str]]:
     """Click an example in the side list; return the table's rows once they are shown."""
     browser.find_element(By.CSS_SELECTOR, f"button.example[data-name='{name}']").click()
     WebDriverWait(browser, WAIT).until(
-        lambda d: " in " in d.find_element(By.ID, "status").text
-        or d.find_element(By.ID, "error").is_displayed()
+        lambda d: (
+            " in " in d.find_element(By.ID, "status").text
+            or d.find_element(By.ID, "error").is_displayed()
+        )
     )
     rows = browser.find_elements(By.CSS_SELECTOR, "#results table.results tbody tr")
     return [[td.text for td in row.find_elements(By.TAG_NAME, "td")] for row in rows]
@@ -128,7 +130,9 @@ def test_an_edited_query_runs_and_errors_are_shown(
     assert "HTTP 400" in browser.find_element(By.ID, "status").text
 
 
-def test_the_page_loads_nothing_from_elsewhere(browser: WebDriver, server: BackgroundServer) -> None:
+def test_the_page_loads_nothing_from_elsewhere(
+    browser: WebDriver, server: BackgroundServer
+) -> None:
     open_page(browser, server.url + "/")
     run_example(browser, "wins")
     loaded = browser.execute_script(

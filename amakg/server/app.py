@@ -83,9 +83,10 @@ async def health(request: Request) -> Response:
     state = server_state(request)
     workers = state.pool.status()
     ok = bool(workers["workers"])
+    status = "ok" if ok else "starting a query worker" if workers["starting"] else "no query worker"
     return JSONResponse(
         {
-            "status": "ok" if ok else "no query worker is running",
+            "status": status,
             "version": __version__,
             "graphs": state.snapshot.graph_counts,
             "limits": {"timeout_seconds": state.config.timeout, "max_rows": state.config.max_rows},

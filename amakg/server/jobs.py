@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
@@ -19,7 +17,6 @@ from ..export import serialize_graph
 from ..guard import check_query
 from ..output import serialize
 from ..store import QueryResult, Store
-from ..terms import to_ox
 
 GRAPH_FORMS = ("construct", "describe")
 
@@ -96,14 +93,8 @@ def run_job(store: Store, specs: Sequence[QuerySpec]) -> list[Answer] | Failure:
         return Failure(500, f"internal error: {type(exc).__name__}: {exc}")
 
 
-@lru_cache(maxsize=512)
-def query_form(sparql: str) -> str:
-    """check_query's verdict (raising for refused or invalid queries), remembered per text."""
-    return check_query(sparql).form
-
-
 def answer(store: Store, spec: QuerySpec) -> Answer:
-    form = query_form(spec.sparql)
+    form = check_query(spec.sparql).form  # cached per query text by the guard
     kind = "graph" if form in GRAPH_FORMS else form
     fmt = None
     if spec.formats is not None:
@@ -131,33 +122,16 @@ def graph_bytes(graph: Graph, fmt: str) -> bytes:
 
 
 def execute(store: Store, spec: QuerySpec) -> QueryResult:
-    """Run the query over the requested dataset (by default: the union of every graph)."""
+    """Run the query over the requested dataset (by default: the union of every graph); GRAPH
+    sees only the requested named graphs when named-graph-uri was given."""
     defaults = None if spec.default_graphs is None else [URIRef(g) for g in spec.default_graphs]
-    if spec.named_graphs is None:
-        return store.query(
-            spec.sparql, bindings=spec.bindings, graphs=defaults, max_rows=spec.max_rows
-        )
-    return _execute_with_named_graphs(store, spec, defaults or [])
-
-
-def _execute_with_named_graphs(
-    store: Store, spec: QuerySpec, defaults: list[URIRef]
-) -> QueryResult:
-    """The same, with GRAPH limited to the requested named graphs.
-
-    amakg.store.Store.query has no named_graphs argument yet, so this reaches pyoxigraph
-    directly; once it has one, this becomes store.query(..., named_graphs=...).
-    """
-    from ..errors import QueryError
-    from ..store import _result
-
-    kwargs: dict[str, object] = {
-        "substitutions": {ox.Variable(k): to_ox(v) for k, v in spec.bindings.items()},
-        "default_graph": [ox.NamedNode(str(g)) for g in defaults],
-        "named_graphs": [ox.NamedNode(g) for g in spec.named_graphs or ()],
-    }
-    try:
-        solutions = store._store.query(spec.sparql, **kwargs)  # type: ignore[arg-type]
-    except (SyntaxError, OSError) as exc:
-        raise QueryError(f"invalid SPARQL: {exc}") from None
-    return _result(solutions, spec.max_rows)
+    named = None if spec.named_graphs is None else [URIRef(g) for g in spec.named_graphs]
+    if named is not None and defaults is None:
+        defaults = []  # SPARQL Protocol: named-graph-uri alone leaves the default graph empty
+    return store.query(
+        spec.sparql,
+        bindings=spec.bindings,
+        graphs=defaults,
+        named_graphs=named,
+        max_rows=spec.max_rows,
+    )

@@ -207,6 +207,7 @@ class WorkerPool:
         idle = self._idle.qsize() if self._idle is not None else 0
         return {
             "workers": len(self._workers),
+            "starting": len(self._respawns),
             "idle": idle,
             "busy": max(len(self._workers) - idle, 0),
             "pids": sorted(w.pid for w in self._workers),
