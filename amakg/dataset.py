@@ -70,7 +70,7 @@ def fingerprint(sources: Sources) -> str:
     digest = hashlib.sha256(__version__.encode())
     inputs = [*sources.all_files(), sources.manifest]
     inputs += sorted(resources.ontology_dir().glob("*"))
-    inputs += sorted(resources.rules_dir().glob("*.rq"))
+    inputs += sorted(resources.rules_dir().rglob("*.rq"))
     for path in inputs:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
