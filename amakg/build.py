@@ -16,8 +16,8 @@ from . import __version__
 from .dataset import Sources, fingerprint, load_graphs, read_manifest
 from .errors import ValidationFailed
 from .export import export_dataset, export_graph, export_union, write_atomic
-from .progress import Progress
 from .fastrl import fast_infer
+from .progress import Progress
 from .reason import infer
 from .store import Store
 from .validate import ValidationReport, format_report, validate

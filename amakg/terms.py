@@ -22,7 +22,9 @@ def from_ox(term: object) -> Identifier:
         datatype = term.datatype.value
         if datatype == _XSD_STRING:
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
+        # normalize=False: keep the lexical form ("01"), whatever rdflib.NORMALIZE_LITERALS is
+        # (pyshacl's validate() sets it back to True when it returns)
+        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
     if isinstance(term, ox.DefaultGraph):
         raise TypeError("the default graph is not an RDF term")
     raise TypeError(f"unsupported term {term!r}")

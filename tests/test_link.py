@@ -259,7 +259,7 @@ def test_remote_jsonld_context_is_refused(tmp_path: Path) -> None:
     }
     (tmp_path / "theirs.jsonld").write_text(json.dumps(doc), encoding="utf-8")
     (tmp_path / "mapping.toml").write_bytes((FIXTURES / "mapping.toml").read_bytes())
-    with pytest.raises(NetworkRefused, match="remote JSON-LD @context"):
+    with pytest.raises(NetworkRefused, match=r"JSON-LD @context .* is refused"):
         link_file(tmp_path / "theirs.jsonld", ours=Graph())
 
 

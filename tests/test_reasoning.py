@@ -21,6 +21,7 @@ import amakg.build
 from amakg.build import Built, build
 from amakg.dataset import load_graphs, read_manifest
 from amakg.errors import ReasoningError
+from amakg.fastrl import fast_infer
 from amakg.reason import apply_rules, infer, load_rules, owl_rl_closure
 from amakg.vocab import AMA, AMAR, INFERRED, MO, ONTOLOGY, SCHEMA, WDT
 
@@ -59,12 +60,12 @@ def spied() -> Iterator[tuple[Built, ReasoningInput]]:
 
     def spy(data: Graph, *args: object, **kwargs: object) -> Graph:
         seen.graph, seen.before = data, set(data)
-        seen.returned = infer(data, *args, **kwargs)  # type: ignore[arg-type]
+        seen.returned = fast_infer(data, *args, **kwargs)  # type: ignore[arg-type]
         seen.after = set(data)
         return seen.returned
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(amakg.build, "infer", spy)
+        patch.setattr(amakg.build, "fast_infer", spy)  # the default reasoner of build()
         built = build()
     yield built, seen
 
