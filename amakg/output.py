@@ -10,7 +10,7 @@ from rdflib.term import Node
 from .errors import ParameterError
 from .export import serialize_graph
 from .store import QueryResult
-from .vocab import PREFIXES
+from .vocab import curie
 
 RESULT_FORMATS = ("table", "json", "xml", "csv", "tsv")
 GRAPH_FORMATS = ("turtle", "json-ld", "nt")
@@ -30,11 +30,7 @@ def short(term: Node | None) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        text = str(term)
-        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            if text.startswith(ns) and len(text) > len(ns):
-                return f"{prefix}:{text[len(ns) :]}"
-        return f"<{text}>"
+        return curie(str(term))
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)

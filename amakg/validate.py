@@ -14,7 +14,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from amakg import resources
-from amakg.vocab import PREFIXES
+from amakg.vocab import curie
 
 _SEVERITIES: dict[Node | None, str] = {
     SH.Violation: "Violation",
@@ -128,10 +128,7 @@ def _results(report: Graph) -> Iterator[ValidationResult]:
 def shorten(term: Node | None) -> str:
     """A term as people write it: prefixed name, "literal"^^xsd:type or <iri>."""
     if isinstance(term, URIRef):
-        for prefix, namespace in PREFIXES.items():
-            if term.startswith(namespace) and len(term) > len(namespace):
-                return f"{prefix}:{term[len(namespace) :]}"
-        return f"<{term}>"
+        return curie(str(term))
     if isinstance(term, Literal):
         text = '"' + str(term).replace('"', '\\"') + '"'
         if term.language:

@@ -40,3 +40,11 @@ PREFIXES: dict[str, str] = {
     "void": str(VOID),
     "dcat": str(DCAT),
 }
+
+
+def curie(iri: str) -> str:
+    """An IRI as a prefixed name where a known namespace covers it (longest first), else <iri>."""
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return f"<{iri}>"
