@@ -65,12 +65,7 @@ class Store:
 
     def serialize(self, fmt: ox.RdfFormat, prefixes: Mapping[str, str] | None = None) -> bytes:
         """The default graph (triple formats) or the dataset (TriG, N-Quads) as bytes."""
-        kwargs: dict[str, object] = {"format": fmt}
-        if prefixes and fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-            kwargs["prefixes"] = dict(prefixes)
-        if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
-            kwargs["from_graph"] = ox.DefaultGraph()
-        payload = self._store.dump(**kwargs)  # type: ignore[arg-type]
+        payload = self._store.dump(**_dump_options(fmt, prefixes))  # type: ignore[arg-type]
         assert payload is not None  # dump() returns bytes when given no output
         return payload
 
@@ -124,22 +119,10 @@ class Store:
         )
 
     def dump(
-        self,
-        path: Path,
-        fmt: ox.RdfFormat,
-        graph: URIRef | None = None,
-        prefixes: Mapping[str, str] | None = None,
+        self, path: Path, fmt: ox.RdfFormat, prefixes: Mapping[str, str] | None = None
     ) -> None:
-        """Serialize the dataset (TriG/N-Quads), one named graph, or for a triple format with
-        no graph named, the default graph, to a file."""
-        kwargs: dict[str, object] = {"format": fmt}
-        if prefixes and fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-            kwargs["prefixes"] = dict(prefixes)
-        if graph is not None:
-            kwargs["from_graph"] = ox.NamedNode(str(graph))
-        elif fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
-            kwargs["from_graph"] = ox.DefaultGraph()
-        self._store.dump(str(path), **kwargs)  # type: ignore[arg-type]
+        """Like serialize(), streamed to a file (a large dataset never sits in memory)."""
+        self._store.dump(str(path), **_dump_options(fmt, prefixes))  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ querying
 
@@ -171,6 +154,17 @@ class Store:
         except OSError as exc:
             raise QueryError(f"query failed: {exc}") from None
         return _result(answer, max_rows)
+
+
+def _dump_options(fmt: ox.RdfFormat, prefixes: Mapping[str, str] | None) -> dict[str, object]:
+    """pyoxigraph dump() options: prefixes where the syntax has them; for a triple syntax, the
+    default graph."""
+    options: dict[str, object] = {"format": fmt}
+    if prefixes and fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+        options["prefixes"] = dict(prefixes)
+    if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
+        options["from_graph"] = ox.DefaultGraph()
+    return options
 
 
 def _result(answer: object, max_rows: int | None) -> QueryResult:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from amakg.api import KnowledgeGraph, from_built
@@ -17,3 +21,15 @@ def built() -> Built:
 @pytest.fixture(scope="session")
 def kg(built: Built) -> KnowledgeGraph:
     return from_built(built)
+
+
+@pytest.fixture(scope="session")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A dist/ written by the installed `amakg build`, so CLI runs load it instead of building."""
+    folder = tmp_path_factory.mktemp("dist")
+    amakg = Path(sys.executable).with_name("amakg")
+    run = subprocess.run(
+        [str(amakg), "build", "--dist", str(folder)], capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    return folder

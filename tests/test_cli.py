@@ -62,16 +62,6 @@ class Run:
 Runner = Callable[..., Run]
 
 
-@pytest.fixture(scope="module")
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("dist")
-    run = subprocess.run(
-        [str(AMAKG), "build", "--dist", str(folder)], capture_output=True, text=True, check=False
-    )
-    assert run.returncode == 0, run.stderr
-    return folder
-
-
 @pytest.fixture
 def amakg(capsys: pytest.CaptureFixture[str]) -> Runner:
     def run(*args: str) -> Run:

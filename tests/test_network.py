@@ -95,17 +95,6 @@ def kg(dist: Path) -> KnowledgeGraph:
     return open_graph(dist)
 
 
-@pytest.fixture(scope="module")
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A built dist/ so that CLI queries load it instead of rebuilding."""
-    folder = tmp_path_factory.mktemp("dist")
-    run = subprocess.run(
-        [str(AMAKG), "build", "--dist", str(folder)], capture_output=True, text=True, check=False
-    )
-    assert run.returncode == 0, run.stderr
-    return folder
-
-
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(AMAKG), *args], capture_output=True, text=True, check=False)
 
