@@ -12,6 +12,7 @@ from rdflib import Graph, URIRef
 from . import __version__, resources
 from .errors import InputError
 from .load import load_files
+from .store import Store
 from .vocab import GRAPH_BASE, ONTOLOGY
 
 
@@ -63,6 +64,16 @@ def load_graphs(sources: Sources) -> dict[URIRef, Graph]:
     graphs = {name: load_files(paths) for name, paths in sources.files.items()}
     graphs[ONTOLOGY] = load_files([resources.ontology_file()])
     return graphs
+
+
+def load_store(sources: Sources) -> Store:
+    """Each named graph parsed from its files straight into a pyoxigraph store, plus the
+    ontology graph (the fast path: no rdflib graph is built)."""
+    store = Store()
+    for name, paths in sources.files.items():
+        store.load_files(name, paths)
+    store.load_files(ONTOLOGY, [resources.ontology_file()])
+    return store
 
 
 def fingerprint(sources: Sources) -> str:

@@ -7,6 +7,7 @@ the previous file intact.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import tempfile
@@ -16,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from . import resources
+from . import jsonld, resources
 from .errors import AmakgError
 from .load import parse_quads
 from .store import Store
@@ -69,20 +70,21 @@ def context() -> dict:
 
 
 def serialize_graph(graph: Graph, fmt: str) -> bytes:
-    """One graph as bytes in `fmt`: Turtle and N-Triples by pyoxigraph (fast, no recursion
-    limit), JSON-LD by rdflib, compacted with the local context."""
-    if fmt == "json-ld":
-        try:
-            return graph.serialize(format="json-ld", context=context(), auto_compact=True).encode()
-        except RecursionError:
-            raise ExportError(
-                "the graph nests blank nodes too deeply for JSON-LD; export it as Turtle or "
-                "N-Triples"
-            ) from None
-    if fmt not in ("turtle", "nt"):
-        raise ExportError(f"unknown graph format {fmt!r}: use turtle, json-ld or nt")
+    """One graph as bytes in `fmt` (turtle, json-ld or nt), written by pyoxigraph or, for
+    JSON-LD, by amakg.jsonld (compacted with the local context): fast, no recursion limit."""
     store = Store()
     store.add_default(graph)
+    return serialize_store(store, fmt)
+
+
+def serialize_store(store: Store, fmt: str) -> bytes:
+    """The default graph of a store as bytes in `fmt`."""
+    if fmt == "json-ld":
+        buffer = io.StringIO()
+        jsonld.write(store.triples(), context(), buffer)  # type: ignore[arg-type]
+        return buffer.getvalue().encode()
+    if fmt not in ("turtle", "nt"):
+        raise ExportError(f"unknown graph format {fmt!r}: use turtle, json-ld or nt")
     return store.serialize(FORMATS[fmt][1], prefixes=PREFIXES)
 
 
@@ -92,16 +94,28 @@ def export_graph(graph: Graph, path: Path, fmt: str) -> Path:
     return write_atomic(path, lambda tmp: tmp.write_bytes(payload), len(graph))
 
 
-def export_union(store: Store, names: list, path: Path, fmt: str) -> Path:
-    """Write the union of named graphs (no graph names) atomically: Turtle and N-Triples by
-    pyoxigraph (fast), JSON-LD by rdflib (compacted with the local context)."""
+def export_store(store: Store, path: Path, fmt: str) -> Path:
+    """Write the default graph of a store atomically, streamed to the file (a large graph never
+    sits in memory as text)."""
     if fmt == "json-ld":
-        return export_graph(store.union(names), path, fmt)
-    if fmt not in ("turtle", "nt"):
+
+        def write(tmp: Path) -> None:
+            with tmp.open("w", encoding="utf-8") as out:
+                jsonld.write(store.triples(), context(), out)  # type: ignore[arg-type]
+
+    elif fmt in ("turtle", "nt"):
+
+        def write(tmp: Path) -> None:
+            store.dump(tmp, FORMATS[fmt][1], prefixes=PREFIXES)
+
+    else:
         raise ExportError(f"unknown graph format {fmt!r}: use turtle, json-ld or nt")
-    merged = store.merged(names)
-    payload = merged.serialize(FORMATS[fmt][1], prefixes=PREFIXES)
-    return write_atomic(path, lambda tmp: tmp.write_bytes(payload), merged.count())
+    return write_atomic(path, write, store.count())
+
+
+def export_union(store: Store, names: list, path: Path, fmt: str) -> Path:
+    """Write the union of named graphs (no graph names, duplicates merged) atomically."""
+    return export_store(store.merged(names), path, fmt)
 
 
 def export_dataset(store: Store, path: Path) -> Path:

@@ -103,13 +103,19 @@ def parse_quads(path: Path, data: bytes | None = None) -> Iterator[ox.Quad]:
         raise InputError("nesting too deep to parse", path=str(path)) from None
 
 
-def parse_file(path: Path | str, into: Graph | None = None) -> Graph:
-    """Parse one RDF file (all its quads, graph names dropped) into an rdflib Graph."""
+def read_quads(path: Path | str) -> list[ox.Quad]:
+    """Every quad of one RDF file, parsed and checked (syntax, ill-typed literals, owl:imports)."""
     path = Path(path)
-    graph = into if into is not None else Graph()
     data = read_bytes(path)
     quads = list(parse_quads(path, data))
-    check_terms(path, data, quads)  # before rdflib sees (and logs about) an ill-typed literal
+    check_terms(path, data, quads)
+    return quads
+
+
+def parse_file(path: Path | str, into: Graph | None = None) -> Graph:
+    """Parse one RDF file (all its quads, graph names dropped) into an rdflib Graph."""
+    graph = into if into is not None else Graph()
+    quads = read_quads(path)  # checked before rdflib sees (and logs about) an ill-typed literal
     for q in quads:
         graph.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
     return graph

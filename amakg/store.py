@@ -6,14 +6,16 @@ pyoxigraph with values bound through SPARQL substitutions, never formatted into 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
+from . import resources
 from .errors import QueryError
 from .terms import from_ox, to_ox
 
@@ -47,7 +49,25 @@ class Store:
     def __init__(self) -> None:
         self._store = ox.Store()
 
+    @property
+    def ox(self) -> ox.Store:
+        """The pyoxigraph store itself, for the engines that work on it (fastrl, fastshacl)."""
+        return self._store
+
     # ------------------------------------------------------------------ filling
+
+    def load_files(self, name: URIRef, paths: Iterable[Path]) -> int:
+        """Parse and check files (amakg.load.read_quads) into a named graph; returns the count
+        of quads parsed. Nothing goes through rdflib."""
+        from .load import read_quads
+
+        target = ox.NamedNode(str(name))
+        parsed = 0
+        for path in paths:
+            quads = read_quads(path)
+            self._store.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
+            parsed += len(quads)
+        return parsed
 
     def add_graph(self, name: URIRef, graph: Graph | Iterable[tuple[Node, Node, Node]]) -> int:
         """Add triples to a named graph; returns how many were given."""
@@ -111,12 +131,30 @@ class Store:
             )
         return merged
 
+    def triples(self, name: URIRef | None = None) -> Iterator[tuple[ox.Term, ...]]:
+        """(subject, predicate, object) of the default graph, or of a named graph, as pyoxigraph
+        terms, grouped by subject (for the writers that stream, e.g. amakg.jsonld)."""
+        graph = ox.DefaultGraph() if name is None else ox.NamedNode(str(name))
+        subjects = self._store.query(
+            _sparql("subjects"),
+            **({} if name is None else {"default_graph": graph}),  # type: ignore[arg-type]
+        )
+        for row in subjects:  # type: ignore[union-attr]
+            for quad in self._store.quads_for_pattern(row["s"], None, None, graph):
+                yield quad.subject, quad.predicate, quad.object
+
     def count(self, name: URIRef | None = None) -> int:
         if name is None:
             return len(self._store)
         return sum(
             1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name)))
         )
+
+    def counts(self) -> dict[URIRef, int]:
+        """The number of triples of each named graph (one SPARQL aggregate, not a Python loop)."""
+        answer = self._store.query(_sparql("graph-sizes"))
+        assert isinstance(answer, ox.QuerySolutions)
+        return {URIRef(row["g"].value): int(row["n"].value) for row in answer}  # type: ignore[union-attr]
 
     def dump(
         self, path: Path, fmt: ox.RdfFormat, prefixes: Mapping[str, str] | None = None
@@ -154,6 +192,12 @@ class Store:
         except OSError as exc:
             raise QueryError(f"query failed: {exc}") from None
         return _result(answer, max_rows)
+
+
+@cache
+def _sparql(name: str) -> str:
+    """One of the store's own queries (queries/store/NAME.rq)."""
+    return (resources.queries_dir() / "store" / f"{name}.rq").read_text(encoding="utf-8")
 
 
 def _dump_options(fmt: ox.RdfFormat, prefixes: Mapping[str, str] | None) -> dict[str, object]:

@@ -1,9 +1,10 @@
 """The two pipelines the benchmark times, stage by stage; each runs in a process of its own.
 
-fast  = what `amakg build` does with the fast path: amakg.load (pyoxigraph parser, rdflib graphs
-        for pyshacl) -> pyshacl (amakg.validate) -> rules + OWL 2 RL rules in pyoxigraph
-        (amakg.fastrl.infer_in_store) -> canned queries through the Python API
-        (KnowledgeGraph.run, pyoxigraph) -> the exports of amakg.build.write_dist.
+fast  = `amakg build` itself (amakg.build.build + write_dist, their own stages): files parsed
+        into a pyoxigraph store (load) -> amakg.fastshacl (validate) -> rules + OWL 2 RL rules in
+        the store (reason, amakg.fastrl.infer_in_store) -> canned queries through the Python API
+        (KnowledgeGraph.run) -> the exports (export:trig, export:turtle, export:json-ld,
+        export:void).
 naive = rdflib parse -> pyshacl -> owlrl + rules (amakg.reason.infer, the reference path) ->
         the canned queries in rdflib's SPARQL engine -> rdflib Turtle serialization.
 
@@ -36,6 +37,7 @@ from rdflib import Graph  # noqa: E402
 from amakg import queries, resources  # noqa: E402
 from amakg.errors import NetworkRefused  # noqa: E402
 from amakg.guard import check_query  # noqa: E402
+from amakg.progress import Progress  # noqa: E402
 
 QUERY_STAGE = "query:"
 
@@ -115,35 +117,35 @@ def _input_files(folder: Path) -> list[Path]:
 # ---------------------------------------------------------------- fast
 
 
-def run_fast(folder: Path, params: dict[str, str], runs: int, rec: Recorder) -> None:
-    from amakg import fastrl
-    from amakg.api import KnowledgeGraph
-    from amakg.build import Built
-    from amakg.dataset import load_graphs, read_manifest
-    from amakg.export import export_dataset, export_graph, export_union
-    from amakg.store import Store
-    from amakg.validate import validate
-    from amakg.vocab import ONTOLOGY
-    from amakg.void import describe
+class RecordedProgress(Progress):
+    """amakg's Progress, each stage also written to the report (start, then its numbers)."""
 
-    with rec.stage("parse") as info:
-        graphs = load_graphs(read_manifest(folder))
-        data = Graph()
-        for graph in graphs.values():
-            data += graph
-        info["triples"] = len(data)
-    with rec.stage("validate") as info:
-        report = validate(data)
-        info["conforms"] = report.conforms
-        info["results"] = len(report.results)
-    with rec.stage("store") as info:
-        store = Store()
-        for graph_name, graph in graphs.items():
-            store.add_graph(graph_name, graph)
-        del data
-    with rec.stage("reason") as info:
-        # the store's pyoxigraph Store; see the report for the accessor asked of store.py
-        info["inferred"] = fastrl.infer_in_store(store._store)
+    def __init__(self, rec: Recorder) -> None:
+        super().__init__(enabled=False)
+        self.rec = rec
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        with self.rec.stage(name):
+            yield
+
+
+def run_fast(folder: Path, params: dict[str, str], runs: int, rec: Recorder) -> None:
+    """`amakg build` itself (amakg.build.build and write_dist, stage by stage), then the queries."""
+    from amakg.api import KnowledgeGraph
+    from amakg.build import build, write_dist
+
+    progress = RecordedProgress(rec)
+    built = build(data_dir=folder, progress=progress)
+    assert built.report is not None
+    rec.write(
+        event="info",
+        triples=sum(n for g, n in built.store.counts().items() if not g.endswith("inferred")),
+        inferred=built.counts().get("inferred", 0),
+        conforms=built.report.conforms,
+        results=len(built.report.results),
+    )
+    store = built.store
     kg = KnowledgeGraph(store, store.graph_names())
     for name, sparql, values in canned_queries(params):
         with rec.stage(QUERY_STAGE + name) as info:
@@ -164,18 +166,8 @@ def run_fast(folder: Path, params: dict[str, str], runs: int, rec: Recorder) -> 
                 rows=rows,
                 runs=len(wall),
             )
-    asserted = [g for g in store.graph_names() if g != ONTOLOGY and not g.endswith("inferred")]
-    built = Built(store, report, "bench", asserted)
-    with tempfile.TemporaryDirectory() as tmp:  # the exports of build.write_dist, one by one
-        dist = Path(tmp)
-        with rec.stage("export:trig"):
-            export_dataset(built.store, dist / "amakg.trig")
-        with rec.stage("export:turtle"):
-            export_union(built.store, asserted, dist / "amakg.ttl", "turtle")
-        with rec.stage("export:json-ld"):
-            export_union(built.store, asserted, dist / "amakg.jsonld", "json-ld")
-        with rec.stage("export:void"):
-            export_graph(describe(built.store, asserted), dist / "void.ttl", "turtle")
+    with tempfile.TemporaryDirectory() as tmp:
+        write_dist(built, Path(tmp), progress)
 
 
 # ---------------------------------------------------------------- naive
@@ -187,7 +179,7 @@ def run_naive(
     from amakg.reason import infer
     from amakg.validate import validate
 
-    with rec.stage("parse") as info:
+    with rec.stage("load") as info:
         data = Graph()
         for path in _input_files(folder):
             data.parse(path, format="turtle")

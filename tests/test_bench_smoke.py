@@ -22,16 +22,15 @@ from amakg.guard import check_query
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 FAST_STAGES = [
-    "parse",
+    "load",
     "validate",
-    "store",
     "reason",
     "export:trig",
     "export:turtle",
     "export:json-ld",
     "export:void",
 ]
-NAIVE_STAGES = ["parse", "validate", "reason", "export:turtle"]
+NAIVE_STAGES = ["load", "validate", "reason", "export:turtle"]
 
 
 def local_queries() -> list[str]:
@@ -101,7 +100,8 @@ def test_table_has_every_stage_of_both_pipelines(smoke: tuple[str, list[dict], P
     for stage in NAIVE_STAGES + query_stages:
         wall, cpu = rows[stage][3], rows[stage][4]
         assert measured.fullmatch(wall) and measured.fullmatch(cpu), (stage, wall, cpu)
-    assert "**build** (parse+validate+reason+export)" in rows
+    assert "**build** (validate+reason+export)" in rows
+    assert "**build** (load+validate+reason+export)" in rows
     assert text.startswith("machine: ")
 
 
@@ -109,9 +109,9 @@ def test_fast_pipeline_validated_and_reasoned(smoke: tuple[str, list[dict], Path
     _, results, _ = smoke
     fast = results[0]["fast"]
     assert fast["finished"] and not fast["killed"]
-    assert fast["done"]["validate"]["conforms"] is True
-    assert fast["done"]["reason"]["inferred"] > 0
+    assert fast["info"]["conforms"] is True
+    assert fast["info"]["inferred"] > 0
     assert fast["done"]["query:wins"]["rows"] > 0
     naive = results[0]["naive"]
     assert naive["finished"]
-    assert naive["done"]["reason"]["inferred"] == fast["done"]["reason"]["inferred"]
+    assert naive["done"]["reason"]["inferred"] == fast["info"]["inferred"]

@@ -18,6 +18,7 @@ from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 import amakg.export
+import amakg.jsonld
 from amakg import resources
 from amakg.build import DIST_FILES, Built, build, write_dist
 from amakg.dataset import load_graphs, read_manifest
@@ -311,14 +312,11 @@ def test_export_failing_midway_through_dist_leaves_previous_dist_intact(
     of the previous dist/ must still be the previous one (a failed build leaves dist/ intact)."""
     folder = tmp_path / "dist"
     before = previous_dist(dist, folder)
-    real = amakg.export.serialize_graph
 
-    def failing(graph: Graph, fmt: str) -> bytes:
-        if fmt == "json-ld":
-            raise ExportError("simulated failure in the JSON-LD serializer")
-        return real(graph, fmt)
+    def failing(*args: object) -> int:
+        raise ExportError("simulated failure in the JSON-LD serializer")
 
-    monkeypatch.setattr(amakg.export, "serialize_graph", failing)
+    monkeypatch.setattr(amakg.jsonld, "write", failing)
     with pytest.raises(ExportError):
         write_dist(built, folder)
     assert _snapshot(folder) == before
@@ -505,3 +503,37 @@ def test_build_from_a_data_dir_with_a_violation_raises_validation_failed(checkou
     with pytest.raises(ValidationFailed) as caught:
         build(data_dir=checkout / "data")
     assert "nomination/broken" in str(caught.value)
+
+
+# ---------------------------------------------------------------- JSON-LD writer (amakg.jsonld)
+
+
+def test_jsonld_compaction_edge_cases_round_trip(tmp_path: Path) -> None:
+    """IRIs that must stay absolute (empty suffix, a suffix starting with //), rdf:type of a
+    blank node, datatypes, languages and repeated values survive the compaction. (The store
+    writes valid literals in canonical form, "01"^^xsd:integer as "1", in every format: the
+    JSON-LD file is compared with the Turtle export of the same graph.)"""
+    source = tmp_path / "edge.ttl"
+    source.write_text(
+        """@prefix ama: <https://w3id.org/amakg/ontology#> .
+@prefix schema: <http://schema.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/amakg/ontology#> a ama:Thing ; schema:url <http://schema.org///evil> .
+<http://schema.org///evil> schema:name "x", "y"@ko ; ama:year "01"^^xsd:integer .
+_:b a _:c, ama:Win ; ama:score "1.50"^^xsd:decimal ; schema:name "" .
+""",
+        encoding="utf-8",
+    )
+    graph = parse_file(source)
+    path = export_graph(graph, tmp_path / "edge.jsonld", "json-ld")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    ids = {node["@id"] for node in document["@graph"]}
+    assert "https://w3id.org/amakg/ontology#" in ids  # empty suffix: not "ama:"
+    assert "http://schema.org///evil" in ids  # "schema://evil" would read as an absolute IRI
+    turtle = parse_file(export_graph(graph, tmp_path / "edge-out.ttl", "turtle"))
+    assert_isomorphic(turtle, parse_file(path))
+    assert_isomorphic(turtle, Graph().parse(path, format="json-ld"))
+    assert len(turtle) == len(graph) == 9
+    year = next(n for n in document["@graph"] if n["@id"] == "http://schema.org///evil")
+    assert year["ama:year"] == {"@value": "1", "@type": "xsd:integer"}
+    assert sorted(year["schema:name"], key=json.dumps) == ["x", {"@value": "y", "@language": "ko"}]

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import owlrl
+import pyoxigraph as ox
 import pytest
 from owlrl.Namespaces import ERRNS
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
@@ -21,8 +22,9 @@ import amakg.build
 from amakg.build import Built, build
 from amakg.dataset import load_graphs, read_manifest
 from amakg.errors import ReasoningError
-from amakg.fastrl import fast_infer
+from amakg.fastrl import infer_in_store
 from amakg.reason import apply_rules, infer, load_rules, owl_rl_closure
+from amakg.store import Store
 from amakg.vocab import AMA, AMAR, INFERRED, MO, ONTOLOGY, SCHEMA, WDT
 
 BTS = AMAR["artist/bts"]
@@ -45,12 +47,16 @@ Triple = tuple[Node, Node, Node]
 
 @dataclass
 class ReasoningInput:
-    """What amakg.build.build() handed to the reasoner, before and after reasoning."""
+    """What amakg.build.build() handed to the reasoner (its store), before and after reasoning."""
 
-    graph: Graph | None = None
+    store: Store | None = None
     before: set[Triple] = field(default_factory=set)
     after: set[Triple] = field(default_factory=set)
     returned: Graph | None = None
+
+
+def _not_inferred(store: Store) -> set[Triple]:
+    return set(store.union([g for g in store.graph_names() if g != INFERRED]))
 
 
 @pytest.fixture(scope="module")
@@ -58,14 +64,17 @@ def spied() -> Iterator[tuple[Built, ReasoningInput]]:
     """One build for the module; the reasoner's input is snapshotted around the call."""
     seen = ReasoningInput()
 
-    def spy(data: Graph, *args: object, **kwargs: object) -> Graph:
-        seen.graph, seen.before = data, set(data)
-        seen.returned = fast_infer(data, *args, **kwargs)  # type: ignore[arg-type]
-        seen.after = set(data)
-        return seen.returned
+    def spy(store: ox.Store, *args: object, **kwargs: object) -> int:
+        wrapper = Store()
+        wrapper._store = store
+        seen.store, seen.before = wrapper, _not_inferred(wrapper)
+        count = infer_in_store(store, *args, **kwargs)  # type: ignore[arg-type]
+        seen.after = _not_inferred(wrapper)
+        seen.returned = wrapper.graph(INFERRED)
+        return count
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(amakg.build, "fast_infer", spy)  # the default reasoner of build()
+        patch.setattr(amakg.build, "infer_in_store", spy)  # the reasoner of build()'s fast path
         built = build()
     yield built, seen
 
@@ -319,7 +328,7 @@ def assert_same_triples(found: set[Triple], expected: set[Triple]) -> None:
 
 def test_reasoning_leaves_its_input_unchanged(spied: tuple[Built, ReasoningInput]) -> None:
     built, seen = spied
-    assert seen.graph is not None and seen.returned is not None
+    assert seen.store is not None and seen.returned is not None
     assert len(seen.before) > 0
     assert seen.after == seen.before
     assert _snapshot(built.store.graph(INFERRED)) == _snapshot(seen.returned)
