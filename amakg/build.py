@@ -18,6 +18,7 @@ from .dataset import Sources, fingerprint, load_graphs, load_store, read_manifes
 from .errors import ValidationFailed
 from .export import export_dataset, export_graph, export_store, write_atomic
 from .fastrl import infer_in_store
+from .fastshacl import validate_store
 from .progress import Progress
 from .reason import infer
 from .store import Store
@@ -73,10 +74,10 @@ def _fast(
     report = None
     if check:
         with progress.stage("validate"):
-            report = validate(store.union(store.graph_names()))  # TODO fastshacl
+            report = validate_store(store.oxigraph)
         _raise_on_violations(report)
     with progress.stage("reason"):
-        infer_in_store(store.ox, ox.NamedNode(str(INFERRED)))
+        infer_in_store(store.oxigraph, ox.NamedNode(str(INFERRED)))
     return store, report
 
 

@@ -117,26 +117,34 @@ def build(reference: bool, dist: Path | None) -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def validate(files: tuple[Path, ...]) -> None:
+@click.option(
+    "--reference",
+    is_flag=True,
+    help="Validate with pyshacl (the slow reference) instead of amakg.fastshacl on pyoxigraph.",
+)
+def validate(files: tuple[Path, ...], reference: bool) -> None:
     """Validate FILES (default: the project's data) against the shapes.
 
     Exit 0 when the data conforms, 1 with a report when it does not, 2 on an error.
     """
-    from rdflib import Graph
-
     from . import resources
-    from .dataset import load_graphs, read_manifest
-    from .load import load_files
+    from .dataset import load_store, read_manifest
+    from .fastshacl import validate_store
+    from .store import Store
     from .validate import format_report
     from .validate import validate as run_validate
+    from .vocab import ASSERTED, ONTOLOGY
 
     if files:
-        data = load_files([resources.ontology_file(), *files])
+        store = Store()
+        store.load_files(ONTOLOGY, [resources.ontology_file()])
+        store.load_files(ASSERTED, files)
     else:
-        data = Graph()
-        for graph in load_graphs(read_manifest()).values():
-            data += graph
-    report = run_validate(data)
+        store = load_store(read_manifest())
+    if reference:
+        report = run_validate(store.union(store.graph_names()))
+    else:
+        report = validate_store(store.oxigraph)
     text = format_report(report)
     if not report.conforms:
         raise ValidationFailed(text, report)

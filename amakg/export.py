@@ -81,7 +81,7 @@ def serialize_store(store: Store, fmt: str) -> bytes:
     """The default graph of a store as bytes in `fmt`."""
     if fmt == "json-ld":
         buffer = io.StringIO()
-        jsonld.write(store.triples(), context(), buffer)  # type: ignore[arg-type]
+        jsonld.write(store.triples(), context(), buffer)
         return buffer.getvalue().encode()
     if fmt not in ("turtle", "nt"):
         raise ExportError(f"unknown graph format {fmt!r}: use turtle, json-ld or nt")
@@ -101,7 +101,7 @@ def export_store(store: Store, path: Path, fmt: str) -> Path:
 
         def write(tmp: Path) -> None:
             with tmp.open("w", encoding="utf-8") as out:
-                jsonld.write(store.triples(), context(), out)  # type: ignore[arg-type]
+                jsonld.write(store.triples(), context(), out)
 
     elif fmt in ("turtle", "nt"):
 

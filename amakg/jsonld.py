@@ -31,7 +31,8 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
-Triple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Triple = tuple[Term, Term, Term]
 
 
 class Compactor:
@@ -56,12 +57,14 @@ class Compactor:
                     return f"{prefix}:{suffix}"
         return value
 
-    def node_id(self, term: ox.NamedNode | ox.BlankNode) -> str:
+    def node_id(self, term: Term) -> str:
         if isinstance(term, ox.BlankNode):
             return f"_:{term.value}"
-        return self.iri(term.value)
+        if isinstance(term, ox.NamedNode):
+            return self.iri(term.value)
+        raise ValueError(f"JSON-LD 1.1 cannot write {term} as a node (RDF-star is not supported)")
 
-    def value(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> object:
+    def value(self, term: Term) -> object:
         if isinstance(term, ox.Literal):
             if term.language:
                 return {"@value": term.value, "@language": term.language}
@@ -78,7 +81,7 @@ def write(triples: Iterable[Triple], context: Mapping[str, object], out: IO[str]
     out.write('{\n"@context": ' + json.dumps(context, ensure_ascii=False) + ',\n"@graph": [')
     count = 0
     first = True
-    subject: ox.NamedNode | ox.BlankNode | None = None
+    subject: Term | None = None
     node: dict[str, list[object]] = {}
     for s, p, o in triples:
         count += 1
@@ -87,10 +90,10 @@ def write(triples: Iterable[Triple], context: Mapping[str, object], out: IO[str]
                 _write_node(out, compactor, subject, node, first)
                 first = False
             subject, node = s, {}
-        if p.value == RDF_TYPE and isinstance(o, ox.NamedNode):
+        if isinstance(p, ox.NamedNode) and p.value == RDF_TYPE and isinstance(o, ox.NamedNode):
             node.setdefault("@type", []).append(compactor.iri(o.value))
         else:
-            node.setdefault(compactor.iri(p.value), []).append(compactor.value(o))
+            node.setdefault(compactor.node_id(p), []).append(compactor.value(o))
     if subject is not None:
         _write_node(out, compactor, subject, node, first)
     out.write("\n]\n}\n")
@@ -100,7 +103,7 @@ def write(triples: Iterable[Triple], context: Mapping[str, object], out: IO[str]
 def _write_node(
     out: IO[str],
     compactor: Compactor,
-    subject: ox.NamedNode | ox.BlankNode,
+    subject: Term,
     node: dict[str, list[object]],
     first: bool,
 ) -> None:

@@ -1,7 +1,10 @@
 """The one place that knows which store holds the graph: an in-memory pyoxigraph Store.
 
-Graphs go in and out as rdflib graphs (for pyshacl and owlrl) or as files; queries run on
-pyoxigraph with values bound through SPARQL substitutions, never formatted into the text.
+Graphs go in as files (parsed and checked by amakg.load, nothing converted: the fast path) or as
+rdflib graphs (the reference path: pyshacl and owlrl work on rdflib), and out as rdflib graphs,
+files or streams of triples; queries run on pyoxigraph with values bound through SPARQL
+substitutions, never formatted into the text. The engines that work on pyoxigraph itself
+(amakg.fastrl, amakg.fastshacl) are handed `Store.oxigraph`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from rdflib.term import Identifier, Node
 from . import resources
 from .errors import QueryError
 from .terms import from_ox, to_ox
+
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+OxTriple = tuple[OxTerm, OxTerm, OxTerm]
 
 
 @dataclass
@@ -50,7 +56,7 @@ class Store:
         self._store = ox.Store()
 
     @property
-    def ox(self) -> ox.Store:
+    def oxigraph(self) -> ox.Store:
         """The pyoxigraph store itself, for the engines that work on it (fastrl, fastshacl)."""
         return self._store
 
@@ -131,7 +137,7 @@ class Store:
             )
         return merged
 
-    def triples(self, name: URIRef | None = None) -> Iterator[tuple[ox.Term, ...]]:
+    def triples(self, name: URIRef | None = None) -> Iterator[OxTriple]:
         """(subject, predicate, object) of the default graph, or of a named graph, as pyoxigraph
         terms, grouped by subject (for the writers that stream, e.g. amakg.jsonld)."""
         graph = ox.DefaultGraph() if name is None else ox.NamedNode(str(name))
@@ -154,7 +160,7 @@ class Store:
         """The number of triples of each named graph (one SPARQL aggregate, not a Python loop)."""
         answer = self._store.query(_sparql("graph-sizes"))
         assert isinstance(answer, ox.QuerySolutions)
-        return {URIRef(row["g"].value): int(row["n"].value) for row in answer}  # type: ignore[union-attr]
+        return {URIRef(row["g"].value): int(row["n"].value) for row in answer}
 
     def dump(
         self, path: Path, fmt: ox.RdfFormat, prefixes: Mapping[str, str] | None = None

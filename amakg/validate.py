@@ -154,6 +154,8 @@ def _path_text(graph: Graph, path: Node) -> str:
     return shorten(path)
 
 
-def _sort_key(result: ValidationResult) -> tuple[int, str, str, str]:
+def _sort_key(result: ValidationResult) -> tuple[int, str, str, str, str, str]:
+    # path and message only break ties (two results of one shape on one focus node and value,
+    # e.g. SPARQL rows with different {?var} values), so that the order is always the same
     rank = {"Violation": 0, "Warning": 1, "Info": 2}.get(result.severity, 3)
-    return rank, result.focus, result.shape, result.value or ""
+    return rank, result.focus, result.shape, result.value or "", result.path or "", result.message
