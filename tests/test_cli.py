@@ -262,6 +262,13 @@ def test_validate_invalid_fixture_exits_1_with_its_message(amakg: Runner) -> Non
     assert expected_message(INVALID) in run.out + run.err
 
 
+def test_validate_reference_gives_the_same_report_as_the_fast_path(amakg: Runner) -> None:
+    fast = amakg("validate", str(INVALID))
+    reference = amakg("validate", "--reference", str(INVALID))
+    assert fast.code == reference.code == 1
+    assert fast.out == reference.out and expected_message(INVALID) in fast.out
+
+
 def test_validate_valid_fixture_exits_0(amakg: Runner) -> None:
     run = amakg("validate", str(TESTS / "fixtures" / "valid" / "minimal.ttl"))
     assert run.code == 0, run.out + run.err
