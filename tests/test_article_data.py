@@ -35,9 +35,20 @@ CURATED = AMAR["source/curated-facts"]
 EXTERNAL_IDS = AMAR["source/external-ids"]
 
 ENTITY_CLASSES = {
-    AMA.AwardProgram, AMA.Ceremony, AMA.Category, AMA.CategoryLineage, AMA.Group,
-    AMA.SoloArtist, AMA.Person, AMA.Organization, AMA.Place, AMA.Event, AMA.Work, AMA.Genre,
-    AMA.VotingEra, SKOS.ConceptScheme,
+    AMA.AwardProgram,
+    AMA.Ceremony,
+    AMA.Category,
+    AMA.CategoryLineage,
+    AMA.Group,
+    AMA.SoloArtist,
+    AMA.Person,
+    AMA.Organization,
+    AMA.Place,
+    AMA.Event,
+    AMA.Work,
+    AMA.Genre,
+    AMA.VotingEra,
+    SKOS.ConceptScheme,
 }
 
 
@@ -101,7 +112,8 @@ def misquoted(prov: Graph, source: URIRef, text: str, *, wrapped: bool = False) 
 
 def quoted_sentences(prov: Graph) -> set[URIRef]:
     return {
-        URIRef(str(s)) for s in prov.subjects(RDF.type, AMA.Sentence)
+        URIRef(str(s))
+        for s in prov.subjects(RDF.type, AMA.Sentence)
         if prov.value(s, AMA.quote) is not None and prov.value(s, DCTERMS.isPartOf) is not None
     }
 
@@ -280,9 +292,7 @@ def test_every_node_has_a_label_and_entities_a_pref_label(facts: Graph, prov: Gr
             assert facts.value(entity, SKOS.prefLabel) == facts.value(entity, RDFS.label), entity
 
 
-def test_names_are_plain_and_aliases_cover_the_article_spellings(
-    facts: Graph, prov: Graph
-) -> None:
+def test_names_are_plain_and_aliases_cover_the_article_spellings(facts: Graph, prov: Graph) -> None:
     text = source_text(prov, ARTICLE)
     aliases = {
         "maneskin": ("Måneskin", {"Moneskin"}),
@@ -311,7 +321,8 @@ def test_every_term_used_is_in_the_ontology(facts: Graph, ontology: Graph) -> No
 def test_every_resource_referred_to_is_described(facts: Graph, prov: Graph) -> None:
     described = typed_nodes(facts) | typed_nodes(prov)
     referred = {
-        o for _, p, o in facts
+        o
+        for _, p, o in facts
         if isinstance(o, URIRef) and o.startswith(str(AMAR)) and p != RDF.type
     }
     assert referred - described == set()
@@ -323,8 +334,15 @@ def test_no_external_identifiers_here(facts: Graph) -> None:
 
 
 def test_years_are_integers_and_dates_are_dates(facts: Graph) -> None:
-    year_properties = (AMA.year, AMA.yearCreated, AMA.introducedIn, AMA.lastYear,
-                       AMA.fromYear, AMA.toYear, AMA.editionNumber)
+    year_properties = (
+        AMA.year,
+        AMA.yearCreated,
+        AMA.introducedIn,
+        AMA.lastYear,
+        AMA.fromYear,
+        AMA.toYear,
+        AMA.editionNumber,
+    )
     for prop in year_properties:
         for value in facts.objects(None, prop):
             assert isinstance(value, Literal) and value.datatype == XSD_INTEGER, (prop, value)
@@ -339,9 +357,19 @@ def test_2022_nominees_are_exactly_the_articles(facts: Graph) -> None:
     pop = "favorite-pop-duo-or-group"
     kpop = "favorite-k-pop-artist"
     assert nominees(facts, 2022, pop) == {
-        "BTS", "Coldplay", "Imagine Dragons", "Måneskin", "OneRepublic"}
+        "BTS",
+        "Coldplay",
+        "Imagine Dragons",
+        "Måneskin",
+        "OneRepublic",
+    }
     assert nominees(facts, 2022, kpop) == {
-        "BTS", "BLACKPINK", "SEVENTEEN", "TOMORROW X TOGETHER", "TWICE"}
+        "BTS",
+        "BLACKPINK",
+        "SEVENTEEN",
+        "TOMORROW X TOGETHER",
+        "TWICE",
+    }
     assert nominees(facts, 2022, pop, AMA.Won) == nominees(facts, 2022, kpop, AMA.Won) == {"BTS"}
 
 
@@ -372,9 +400,11 @@ def test_pop_duo_group_names_form_one_renamed_lineage(facts: Graph) -> None:
     def category(slug: str) -> URIRef:
         return AMAR[f"category/{slug}"]
 
-    new, middle, old = (category("favorite-pop-duo-or-group"),
-                        category("favorite-duo-or-group-pop-rock"),
-                        category("favorite-pop-rock-band-duo-group"))
+    new, middle, old = (
+        category("favorite-pop-duo-or-group"),
+        category("favorite-duo-or-group-pop-rock"),
+        category("favorite-pop-rock-band-duo-group"),
+    )
     assert facts.value(new, AMA.renamedFrom) == middle
     assert facts.value(middle, AMA.renamedFrom) == old
     assert facts.value(new, AMA.introducedIn) == Literal(2021)
@@ -399,8 +429,13 @@ def test_ceremonies_and_programme(facts: Graph) -> None:
         for c in facts.subjects(RDF.type, AMA.Ceremony)
         if facts.value(c, AMA.date) is not None
     }
-    assert dated == {1974: "1974-02-19", 2017: "2017-11-19", 2018: "2018-10-09",
-                     2021: "2021-11-21", 2022: "2022-11-20"}
+    assert dated == {
+        1974: "1974-02-19",
+        2017: "2017-11-19",
+        2018: "2018-10-09",
+        2021: "2021-11-21",
+        2022: "2022-11-20",
+    }
     amas = AMAR["program/amas"]
     assert facts.value(amas, AMA.founder) == AMAR["person/dick-clark"]
     assert facts.value(amas, AMA.yearCreated) == Literal(1973)
@@ -415,8 +450,10 @@ def test_voting_eras(facts: Graph) -> None:
         facts.value(e, AMA.votingMethod): (facts.value(e, AMA.fromYear), facts.value(e, AMA.toYear))
         for e in facts.objects(AMAR["program/amas"], AMA.votingEra)
     }
-    assert eras == {AMA.IndustryVote: (Literal(1973), Literal(2005)),
-                    AMA.PublicVote: (Literal(2006), None)}
+    assert eras == {
+        AMA.IndustryVote: (Literal(1973), Literal(2005)),
+        AMA.PublicVote: (Literal(2006), None),
+    }
 
 
 def test_performances_attendance_and_membership(facts: Graph) -> None:
@@ -429,13 +466,17 @@ def test_performances_attendance_and_membership(facts: Graph) -> None:
     assert facts.value(AMAR["performance/2017/bts"], AMA.performedWork) == AMAR["work/dna"]
     assert facts.value(AMAR["performance/2012/psy"], AMA.atEvent) == AMAR["ceremony/2012"]
     status = {
-        str(facts.value(facts.value(a, AMA.attendee), RDFS.label)):
-            (facts.value(a, AMA.attendanceStatus), facts.value(a, AMA.attendancePart))
+        str(facts.value(facts.value(a, AMA.attendee), RDFS.label)): (
+            facts.value(a, AMA.attendanceStatus),
+            facts.value(a, AMA.attendancePart),
+        )
         for a in facts.subjects(RDF.type, AMA.Attendance)
     }
-    assert status == {"BTS": (AMA.Absent, None),
-                      "TOMORROW X TOGETHER": (AMA.Attended, Literal("red carpet")),
-                      "Jungkook": (AMA.Attended, None)}
+    assert status == {
+        "BTS": (AMA.Absent, None),
+        "TOMORROW X TOGETHER": (AMA.Attended, Literal("red carpet")),
+        "Jungkook": (AMA.Attended, None),
+    }
     membership = AMAR["membership/bts/jungkook"]
     assert facts.value(membership, AMA.membershipGroup) == AMAR["artist/bts"]
     assert facts.value(membership, AMA.membershipMember) == AMAR["artist/jungkook"]
@@ -446,9 +487,13 @@ def test_performances_attendance_and_membership(facts: Graph) -> None:
 # ---------------------------------------------------------------- claims
 
 
-CHECKABLE_CLAIMS = ["five-consecutive-years", "four-consecutive-pop-duo-group",
-                    "most-wins-in-category", "first-kpop-group-to-perform",
-                    "first-kpop-act-artist-of-the-year"]
+CHECKABLE_CLAIMS = [
+    "five-consecutive-years",
+    "four-consecutive-pop-duo-group",
+    "most-wins-in-category",
+    "first-kpop-group-to-perform",
+    "first-kpop-act-artist-of-the-year",
+]
 
 
 @pytest.mark.parametrize("slug", CHECKABLE_CLAIMS)
@@ -481,7 +526,10 @@ def test_every_one_triple_claim_states_a_triple_of_the_graph_or_is_deprecated(
     stated = list(facts.subjects(RDF.predicate, None))
     assert len(stated) == 3
     for claim in stated:
-        triple = (facts.value(claim, RDF.subject), facts.value(claim, RDF.predicate),
-                  facts.value(claim, RDF.object))
+        triple = (
+            facts.value(claim, RDF.subject),
+            facts.value(claim, RDF.predicate),
+            facts.value(claim, RDF.object),
+        )
         asserted = triple in facts
         assert asserted == (facts.value(claim, AMA.rank) != AMA.DeprecatedRank), claim

@@ -417,4 +417,3 @@ def test_real_data_the_one_madonna_is_linked() -> None:
     assert (AMAR["artist/madonna"], sample) in {(c.ours, c.theirs) for c in ev.result.accepted}
     assert not any(r.candidates[0].theirs == sample for r in ev.result.ambiguous)
     assert (ev.strict.recall, ev.extended.precision, ev.extended.recall) == (1.0, 1.0, 1.0)
-

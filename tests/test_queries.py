@@ -415,6 +415,140 @@ def test_bts_holds_the_pop_duo_or_group_record(kg: KnowledgeGraph) -> None:
     assert {number(r["wins"]) for r in lineage if text(r["rank"]) == "runner-up"} == {3}
 
 
+# ---------------------------------------------------------------- finding an entity by name
+
+# A parameter naming an entity is found through the lower-case key that rules/name-key.rq derives
+# (an index lookup), through the IRI, or, without the inferred graph, through the labels.
+NAMED_QUERIES = [
+    ("wins", "artist", {}),
+    ("artist-ceremonies", "artist", {}),
+    ("co-nominees", "artist", {}),
+    ("members", "group", {}),
+    ("provenance", "subject", {}),
+    ("streaks", "artist", {}),
+]
+
+
+def answer(result: QueryResult) -> list[tuple[str, ...]]:
+    """The rows without the echoed parameter column (which repeats the value as given)."""
+    return [
+        tuple(
+            "" if r[v] is None else str(r[v])
+            for v in result.vars
+            if v not in {"artist", "group", "subject", "category"}
+        )
+        for r in result.rows
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "param", "extra"), NAMED_QUERIES, ids=[q[0] for q in NAMED_QUERIES]
+)
+@pytest.mark.parametrize("spelling", ["BTS", "bts", "bTs", str(BTS)])
+def test_a_name_in_any_case_or_the_iri_finds_the_same_rows(
+    kg: KnowledgeGraph, name: str, param: str, extra: dict[str, object], spelling: str
+) -> None:
+    expected = answer(kg.run(name, **{param: "BTS"}, **extra))
+    assert expected, name
+    assert answer(kg.run(name, **{param: spelling}, **extra)) == expected
+
+
+@pytest.mark.parametrize("asserted_only", [False, True])
+def test_an_alias_in_any_case_finds_the_artist(kg: KnowledgeGraph, asserted_only: bool) -> None:
+    for alias in ("TXT", "txt", "Txt", str(ids.artist("TOMORROW X TOGETHER"))):
+        result = kg.run("artist-ceremonies", artist=alias, asserted_only=asserted_only)
+        assert {text(r["whoName"]) for r in result.rows} == {"TOMORROW X TOGETHER"}, alias
+    for alias in ("Moneskin", "MONESKIN", "måneskin"):
+        result = kg.run("co-nominees", artist=alias, asserted_only=asserted_only)
+        assert {text(r["whoName"]) for r in result.rows} == {"Måneskin"}, alias
+
+
+def test_names_are_found_without_the_inferred_graph(kg: KnowledgeGraph) -> None:
+    """asserted_only has no name keys: the labels themselves are read, in any case."""
+    for spelling in ("BTS", "bts", str(BTS)):
+        assert win_pairs(kg.run("wins", artist=spelling, asserted_only=True)) == BTS_WINS
+    category = kg.run("category-winners", category="favorite pop duo or group", asserted_only=True)
+    assert answer(category) == answer(
+        kg.run("category-winners", category="Favorite Pop Duo or Group")
+    )
+
+
+def test_a_category_name_in_any_case_or_its_iri(kg: KnowledgeGraph) -> None:
+    pop_duo = ids.category("Favorite Pop Duo or Group")
+    expected = answer(kg.run("nominees", category="Favorite Pop Duo or Group", year=2019))
+    assert expected
+    for spelling in ("favorite pop duo or group", "FAVORITE POP DUO OR GROUP", str(pop_duo)):
+        assert answer(kg.run("nominees", category=spelling, year=2019)) == expected, spelling
+        assert answer(kg.run("category-winners", category=spelling)) == answer(
+            kg.run("category-winners", category="Favorite Pop Duo or Group")
+        ), spelling
+
+
+def test_a_partial_name_or_a_wrong_iri_finds_nothing(kg: KnowledgeGraph) -> None:
+    for value in (
+        "BT",
+        "BTS ",
+        str(BTS).upper(),
+        str(BTS) + "x",
+        "https://w3id.org/amakg/id/",
+        "http://x y",
+    ):
+        assert kg.run("wins", artist=value).rows == [], value
+        assert kg.run("provenance", subject=value).rows == [], value
+    assert kg.run("streaks", artist="No Such Band").rows == []
+
+
+NAME_PREFIXES = """
+PREFIX ama:  <https://w3id.org/amakg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+
+
+def test_every_name_has_a_lower_case_key_in_the_inferred_graph_only(kg: KnowledgeGraph) -> None:
+    keys = kg.sparql(
+        NAME_PREFIXES + "SELECT ?who ?key WHERE { ?who ama:nameKey ?key }", bindings={"who": BTS}
+    )
+    assert "bts" in {text(r["key"]) for r in keys.rows}
+    alias = kg.sparql(NAME_PREFIXES + 'ASK { ?who ama:nameKey "txt" ; skos:altLabel "TXT" }')
+    assert alias.boolean
+    unkeyed = kg.sparql(
+        NAME_PREFIXES + "ASK { ?x rdfs:label|skos:prefLabel|skos:altLabel ?name "
+        "FILTER NOT EXISTS { ?x ama:nameKey ?key FILTER (?key = LCASE(STR(?name))) } }"
+    )
+    assert unkeyed.boolean is False
+    asserted = kg.sparql(NAME_PREFIXES + "ASK { ?x ama:nameKey ?key }", asserted_only=True)
+    assert asserted.boolean is False
+
+
+def test_a_name_key_never_leaks_into_an_answer(kg: KnowledgeGraph) -> None:
+    """No canned query answers with the derived key: not as a column, not as a value."""
+    label_values = {
+        str(r["name"])
+        for r in kg.sparql(
+            NAME_PREFIXES
+            + "SELECT DISTINCT ?name WHERE { ?x rdfs:label|skos:prefLabel|skos:altLabel ?name }"
+        ).rows
+    }
+    keys_only = {
+        str(r["key"])
+        for r in kg.sparql(
+            NAME_PREFIXES + "SELECT DISTINCT ?key WHERE { ?x ama:nameKey ?key }"
+        ).rows
+    } - label_values
+    assert "bts" in keys_only
+    for name, canned in queries.catalogue().items():
+        if "SERVICE" in canned.sparql:
+            continue
+        params = {p.name: "BTS" for p in canned.parameters if p.required}
+        result = kg.run(name, **params)
+        assert not {"key", "labelled", "name", "given"} & set(result.vars), name
+        for row in result.rows:
+            values = {str(v) for v in row.values() if v is not None}
+            assert not values & keys_only, (name, values & keys_only)
+            assert AMA.nameKey not in row.values(), name
+
+
 # ---------------------------------------------------------------- the catalogue and bad input
 
 
