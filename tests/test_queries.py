@@ -415,6 +415,43 @@ def test_bts_holds_the_pop_duo_or_group_record(kg: KnowledgeGraph) -> None:
     assert {number(r["wins"]) for r in lineage if text(r["rank"]) == "runner-up"} == {3}
 
 
+def test_win_tallies_count_the_asserted_wins(kg: KnowledgeGraph) -> None:
+    """Each ama:WinTally (rules/win-tallies.rq, read by category-records) holds what the asserted
+    nominations say, counted here in Python: distinct winning ceremonies per lineage (or
+    category without one) and artist, with the first and last year."""
+    asserted = kg.sparql(
+        "PREFIX ama: <https://w3id.org/amakg/ontology#>\n"
+        "SELECT ?holder ?category ?line ?ceremony ?year WHERE {"
+        " ?n ama:outcome ama:Won ; ama:nominee ?holder ; ama:category ?category ;"
+        " ama:ceremony ?ceremony . ?ceremony ama:year ?year ."
+        " OPTIONAL { ?category ama:lineage ?line } }",
+        asserted_only=True,
+    )
+    expected: dict[tuple[Node, Node], dict[Node, int]] = {}
+    for r in asserted.rows:
+        key = (r["line"] or r["category"], r["holder"])
+        expected.setdefault(key, {})[r["ceremony"]] = number(r["year"])
+    tallies = kg.sparql(
+        "PREFIX ama: <https://w3id.org/amakg/ontology#>\n"
+        "SELECT ?lineage ?holder ?wins ?first ?last WHERE { ?t a ama:WinTally ;"
+        " ama:tallyLineage ?lineage ; ama:tallyHolder ?holder ; ama:tallyWins ?wins ;"
+        " ama:tallyFirstYear ?first ; ama:tallyLastYear ?last }"
+    )
+    found = {
+        (r["lineage"], r["holder"]): (number(r["wins"]), number(r["first"]), number(r["last"]))
+        for r in tallies.rows
+    }
+    assert len(found) == len(tallies.rows) == len(expected) > 250
+    for key, years in expected.items():
+        assert found[key] == (len(years), min(years.values()), max(years.values())), key
+
+
+def test_category_records_reads_the_derived_tallies_only(kg: KnowledgeGraph) -> None:
+    """Like streaks, category-records ranks derived nodes: with --asserted-only it answers
+    nothing (documented in queries/README.md) rather than something else."""
+    assert kg.run("category-records", asserted_only=True).rows == []
+
+
 # ---------------------------------------------------------------- finding an entity by name
 
 # A parameter naming an entity is found through the lower-case key that rules/name-key.rq derives
