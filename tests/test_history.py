@@ -714,9 +714,11 @@ def test_lineage_streaks(built: Graph) -> None:
 
 def test_lineage_record_and_runners_up(built: Graph) -> None:
     """category-records ranks the win tallies that rules/win-tallies.rq derives."""
-    tallies = store_of(built).query(
-        (resources.rules_dir() / "win-tallies.rq").read_text(encoding="utf-8")
-    ).graph
+    tallies = (
+        store_of(built)
+        .query((resources.rules_dir() / "win-tallies.rq").read_text(encoding="utf-8"))
+        .graph
+    )
     assert tallies is not None
     rows = select(store_of(built, tallies), resources.queries_dir() / "category-records.rq")
     mine = [r for r in rows if r["lineage"] == AMAR["lineage/favorite-pop-duo-or-group"]]
