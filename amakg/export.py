@@ -13,6 +13,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -79,13 +80,9 @@ def serialize_graph(graph: Graph, fmt: str) -> bytes:
 
 def serialize_store(store: Store, fmt: str) -> bytes:
     """The default graph of a store as bytes in `fmt`."""
-    if fmt == "json-ld":
-        buffer = io.StringIO()
-        jsonld.write(store.triples(), context(), buffer)
-        return buffer.getvalue().encode()
-    if fmt not in ("turtle", "nt"):
-        raise ExportError(f"unknown graph format {fmt!r}: use turtle, json-ld or nt")
-    return store.serialize(FORMATS[fmt][1], prefixes=PREFIXES)
+    buffer = io.BytesIO()
+    _write(store, fmt, buffer)
+    return buffer.getvalue()
 
 
 def export_graph(graph: Graph, path: Path, fmt: str) -> Path:
@@ -97,20 +94,26 @@ def export_graph(graph: Graph, path: Path, fmt: str) -> Path:
 def export_store(store: Store, path: Path, fmt: str) -> Path:
     """Write the default graph of a store atomically, streamed to the file (a large graph never
     sits in memory as text)."""
+
+    def write(tmp: Path) -> None:
+        with tmp.open("wb") as out:
+            _write(store, fmt, out)
+
+    return write_atomic(path, write, store.count())
+
+
+def _write(store: Store, fmt: str, out: BinaryIO) -> None:
+    """The default graph of a store in `fmt`, written to a binary stream: Turtle and N-Triples
+    by pyoxigraph, JSON-LD by amakg.jsonld (compacted with the local context)."""
     if fmt == "json-ld":
-
-        def write(tmp: Path) -> None:
-            with tmp.open("w", encoding="utf-8") as out:
-                jsonld.write(store.triples(), context(), out)
-
+        text = io.TextIOWrapper(out, encoding="utf-8")
+        jsonld.write(store.triples(), context(), text)
+        text.flush()
+        text.detach()  # leave `out` open for its owner
     elif fmt in ("turtle", "nt"):
-
-        def write(tmp: Path) -> None:
-            store.dump(tmp, FORMATS[fmt][1], prefixes=PREFIXES)
-
+        store.dump(out, FORMATS[fmt][1], prefixes=PREFIXES)
     else:
         raise ExportError(f"unknown graph format {fmt!r}: use turtle, json-ld or nt")
-    return write_atomic(path, write, store.count())
 
 
 def export_union(store: Store, names: list, path: Path, fmt: str) -> Path:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -89,12 +90,6 @@ class Store:
             for s, p, o in graph
         )
 
-    def serialize(self, fmt: ox.RdfFormat, prefixes: Mapping[str, str] | None = None) -> bytes:
-        """The default graph (triple formats) or the dataset (TriG, N-Quads) as bytes."""
-        payload = self._store.dump(**_dump_options(fmt, prefixes))  # type: ignore[arg-type]
-        assert payload is not None  # dump() returns bytes when given no output
-        return payload
-
     def load_file(self, path: Path, graph: URIRef | None = None) -> None:
         """Bulk-load a Turtle/TriG/N-Quads file (TriG keeps its named graphs)."""
         from .load import parse_quads
@@ -137,15 +132,11 @@ class Store:
             )
         return merged
 
-    def triples(self, name: URIRef | None = None) -> Iterator[OxTriple]:
-        """(subject, predicate, object) of the default graph, or of a named graph, as pyoxigraph
-        terms, grouped by subject (for the writers that stream, e.g. amakg.jsonld)."""
-        graph = ox.DefaultGraph() if name is None else ox.NamedNode(str(name))
-        subjects = self._store.query(
-            _sparql("subjects"),
-            **({} if name is None else {"default_graph": graph}),  # type: ignore[arg-type]
-        )
-        for row in subjects:  # type: ignore[union-attr]
+    def triples(self) -> Iterator[OxTriple]:
+        """(subject, predicate, object) of the default graph as pyoxigraph terms, grouped by
+        subject (for the writers that stream, e.g. amakg.jsonld)."""
+        graph = ox.DefaultGraph()
+        for row in self._store.query(_sparql("subjects")):  # type: ignore[union-attr]
             for quad in self._store.quads_for_pattern(row["s"], None, None, graph):
                 yield quad.subject, quad.predicate, quad.object
 
@@ -163,10 +154,15 @@ class Store:
         return {URIRef(row["g"].value): int(row["n"].value) for row in answer}
 
     def dump(
-        self, path: Path, fmt: ox.RdfFormat, prefixes: Mapping[str, str] | None = None
+        self,
+        output: Path | BinaryIO,
+        fmt: ox.RdfFormat,
+        prefixes: Mapping[str, str] | None = None,
     ) -> None:
-        """Like serialize(), streamed to a file (a large dataset never sits in memory)."""
-        self._store.dump(str(path), **_dump_options(fmt, prefixes))  # type: ignore[arg-type]
+        """The default graph (triple formats) or the dataset (TriG, N-Quads), streamed to a file
+        or a binary stream (a large dataset never sits in memory)."""
+        target = str(output) if isinstance(output, Path) else output
+        self._store.dump(target, **_dump_options(fmt, prefixes))  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ querying
 
