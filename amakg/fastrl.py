@@ -184,7 +184,7 @@ def _run_once(store: ox.Store, target: ox.NamedNode, rules: Sequence[Rule]) -> b
         new = [
             ox.Quad(t.subject, t.predicate, t.object, target)
             for t in _construct(store, rule)
-            if next(store.quads_for_pattern(t.subject, t.predicate, t.object), None) is None
+            if not _held(store, t)
         ]
         store.extend(new)
         added = added or bool(new)
@@ -203,7 +203,7 @@ def apply_rules_in_store(store: ox.Store, target: ox.NamedNode, rules: Sequence[
             (t.subject, t.predicate, t.object)
             for triples in results
             for t in triples
-            if next(store.quads_for_pattern(t.subject, t.predicate, t.object), None) is None
+            if not _held(store, t)
         }
         if not new:
             return added
@@ -233,6 +233,14 @@ def _construct(store: ox.Store, rule: Rule) -> Iterable[ox.Triple]:
         return store.query(rule.sparql, use_default_graph_as_union=True)  # type: ignore[return-value]
     except SyntaxError as exc:
         raise ReasoningError(f"rule {rule.name}: invalid SPARQL: {exc}") from None
+
+
+def _held(store: ox.Store, triple: ox.Triple) -> bool:
+    """True when some graph of the store (the target included) holds the triple already."""
+    return (
+        next(store.quads_for_pattern(triple.subject, triple.predicate, triple.object), None)
+        is not None
+    )
 
 
 def _remove(store: ox.Store, graph: ox.NamedNode, rows: object) -> None:
