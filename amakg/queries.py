@@ -22,7 +22,8 @@ from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
 from . import resources
-from .errors import ParameterError
+from .errors import NetworkRefused, ParameterError
+from .guard import check_query
 
 _PARAM = re.compile(
     r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>string|integer|iri)"
@@ -140,6 +141,19 @@ def catalogue(folder: Path | None = None) -> dict[str, CannedQuery]:
     """Every canned query, by name."""
     folder = folder or resources.queries_dir()
     return {q.name: q for q in map(parse_header, sorted(folder.glob("*.rq")))}
+
+
+def local() -> dict[str, CannedQuery]:
+    """The canned queries that run without the network, by name (those with SERVICE, such as
+    wikidata-awards, need an endpoint the user allows)."""
+    found = {}
+    for name, canned in catalogue().items():
+        try:
+            check_query(canned.sparql)
+        except NetworkRefused:
+            continue
+        found[name] = canned
+    return found
 
 
 def get(name: str) -> CannedQuery:

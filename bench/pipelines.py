@@ -36,8 +36,6 @@ if str(ROOT) not in sys.path:
 from rdflib import Graph  # noqa: E402
 
 from amakg import queries, resources  # noqa: E402
-from amakg.errors import NetworkRefused  # noqa: E402
-from amakg.guard import check_query  # noqa: E402
 from amakg.progress import Progress  # noqa: E402
 
 QUERY_STAGE = "query:"
@@ -91,11 +89,7 @@ def canned_queries(params: dict[str, str]) -> list[tuple[str, str, dict[str, Any
     query's default; a required parameter without either is skipped with the query.
     """
     chosen = []
-    for name, canned in queries.catalogue().items():
-        try:
-            check_query(canned.sparql)
-        except NetworkRefused:
-            continue
+    for name, canned in queries.local().items():
         values: dict[str, Any] = {}
         for p in canned.parameters:
             if p.name in params:

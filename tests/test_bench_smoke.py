@@ -17,8 +17,6 @@ from pathlib import Path
 import pytest
 
 from amakg import queries
-from amakg.errors import NetworkRefused
-from amakg.guard import check_query
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 FAST_STAGES = [
@@ -34,14 +32,7 @@ NAIVE_STAGES = ["load", "validate", "reason", "export:turtle"]
 
 
 def local_queries() -> list[str]:
-    names = []
-    for name, canned in queries.catalogue().items():
-        try:
-            check_query(canned.sparql)
-        except NetworkRefused:
-            continue
-        names.append(name)
-    return names
+    return list(queries.local())
 
 
 @pytest.fixture(scope="module")

@@ -23,9 +23,8 @@ from amakg import ids, queries
 from amakg.api import KnowledgeGraph
 from amakg.build import Built
 from amakg.dataset import load_graphs, read_manifest
-from amakg.errors import NetworkRefused, ReasoningError
+from amakg.errors import ReasoningError
 from amakg.fastrl import fast_closure, fast_infer, infer_in_store
-from amakg.guard import check_query
 from amakg.load import load_files
 from amakg.reason import infer, owl_rl_closure
 from amakg.store import Store
@@ -124,14 +123,7 @@ def test_fast_path_makes_the_ontologys_inferences(fast_store: Store) -> None:
 
 
 def _local_queries() -> list[str]:
-    names = []
-    for name, canned in queries.catalogue().items():
-        try:
-            check_query(canned.sparql)
-        except NetworkRefused:  # SERVICE: needs the network (wikidata-awards)
-            continue
-        names.append(name)
-    return names
+    return list(queries.local())  # not those with SERVICE: they need the network
 
 
 def _rows(kg: KnowledgeGraph, name: str) -> Counter[tuple[str, ...]]:
