@@ -29,7 +29,6 @@ import pyoxigraph as ox
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Triple = tuple[Term, Term, Term]
@@ -75,16 +74,14 @@ class Compactor:
         return {"@id": self.node_id(term)}
 
 
-def write(triples: Iterable[Triple], context: Mapping[str, object], out: IO[str]) -> int:
-    """Write `{"@context": context, "@graph": [...]}` to `out`; returns the triple count."""
+def write(triples: Iterable[Triple], context: Mapping[str, object], out: IO[str]) -> None:
+    """Write `{"@context": context, "@graph": [...]}` to `out`."""
     compactor = Compactor(context)
     out.write('{\n"@context": ' + json.dumps(context, ensure_ascii=False) + ',\n"@graph": [')
-    count = 0
     first = True
     subject: Term | None = None
     node: dict[str, list[object]] = {}
     for s, p, o in triples:
-        count += 1
         if s != subject:
             if subject is not None:
                 _write_node(out, compactor, subject, node, first)
@@ -97,7 +94,6 @@ def write(triples: Iterable[Triple], context: Mapping[str, object], out: IO[str]
     if subject is not None:
         _write_node(out, compactor, subject, node, first)
     out.write("\n]\n}\n")
-    return count
 
 
 def _write_node(

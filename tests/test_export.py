@@ -313,7 +313,7 @@ def test_export_failing_midway_through_dist_leaves_previous_dist_intact(
     folder = tmp_path / "dist"
     before = previous_dist(dist, folder)
 
-    def failing(*args: object) -> int:
+    def failing(*args: object) -> None:
         raise ExportError("simulated failure in the JSON-LD serializer")
 
     monkeypatch.setattr(amakg.jsonld, "write", failing)
