@@ -141,11 +141,8 @@ class Store:
                 yield quad.subject, quad.predicate, quad.object
 
     def count(self, name: URIRef | None = None) -> int:
-        if name is None:
-            return len(self._store)
-        return sum(
-            1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name)))
-        )
+        """The number of quads of the store, or of triples of one named graph."""
+        return len(self._store) if name is None else self.counts().get(name, 0)
 
     def counts(self) -> dict[URIRef, int]:
         """The number of triples of each named graph (one SPARQL aggregate, not a Python loop)."""

@@ -75,12 +75,13 @@ def describe(store: Store, asserted: list[URIRef]) -> Graph:
         g.add((DATASET, VOID.classPartition, part))
         g.add((part, VOID["class"], URIRef(str(row["class"]))))
         g.add((part, VOID.entities, Literal(_int(row["entities"]), datatype=XSD.integer)))
+    sizes = store.counts()
     for graph in [*asserted, INFERRED]:
         subset = URIRef(str(graph))
         g.add((DATASET, VOID.subset, subset))
         g.add((subset, RDF.type, VOID.Dataset))
         g.add((subset, DCTERMS.title, Literal(str(graph).removeprefix(GRAPH_BASE))))
-        g.add((subset, VOID.triples, Literal(store.count(graph), datatype=XSD.integer)))
+        g.add((subset, VOID.triples, Literal(sizes.get(graph, 0), datatype=XSD.integer)))
     for row in store.query(_query("linksets"), graphs=[LINKS]).rows:
         target = str(row["target"])
         linkset = URIRef(f"{DATASET}/linkset/{target}")

@@ -71,11 +71,12 @@ def snapshot_of(kg: KnowledgeGraph) -> Snapshot:
 
 
 def _describe(kg: KnowledgeGraph, folder: Path) -> Snapshot:
+    sizes = kg.store.counts()
     return Snapshot(
         trig=folder / "amakg.trig",
         graphs=tuple(str(g) for g in kg.graphs),
         asserted_graphs=tuple(str(g) for g in kg.asserted_graphs),
-        graph_counts={str(g): kg.store.count(g) for g in kg.graphs},
+        graph_counts={str(g): sizes.get(g, 0) for g in kg.graphs},
         void=describe(kg.store, kg.asserted_graphs),
         folder=folder,
     )
