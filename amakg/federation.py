@@ -30,6 +30,7 @@ from rdflib.term import Identifier
 
 from .errors import QueryError
 from .guard import _walk
+from .querytext import canonical
 from .store import QueryResult
 
 DEFAULT_TIMEOUT = 30.0
@@ -48,7 +49,8 @@ def run_federated(
     context = mp.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(
-        target=_child, args=(send, graph, sparql, dict(bindings or {}), dict(endpoints), max_rows)
+        target=_child,
+        args=(send, graph, canonical(sparql), dict(bindings or {}), dict(endpoints), max_rows),
     )
     child.start()
     send.close()

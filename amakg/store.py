@@ -21,6 +21,7 @@ from rdflib.term import Identifier, Node
 
 from . import resources
 from .errors import QueryError
+from .querytext import canonical
 from .terms import from_ox, to_ox
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -91,16 +92,18 @@ class Store:
         )
 
     def load_file(self, path: Path, graph: URIRef | None = None) -> None:
-        """Bulk-load a Turtle/TriG/N-Quads file (TriG keeps its named graphs)."""
-        from .load import parse_quads
+        """Bulk-load a Turtle/TriG/N-Quads file that `amakg build` wrote (TriG keeps its named
+        graphs): no size bound, but only a regular file is read."""
+        from .load import Limits, parse_quads, using_limits
 
-        if graph is None:
-            self._store.extend(parse_quads(path))
-        else:
-            target = ox.NamedNode(str(graph))
-            self._store.extend(
-                ox.Quad(q.subject, q.predicate, q.object, target) for q in parse_quads(path)
-            )
+        with using_limits(Limits.for_built_output()):
+            if graph is None:
+                self._store.extend(parse_quads(path))
+            else:
+                target = ox.NamedNode(str(graph))
+                self._store.extend(
+                    ox.Quad(q.subject, q.predicate, q.object, target) for q in parse_quads(path)
+                )
 
     # ------------------------------------------------------------------ reading
 
@@ -184,8 +187,10 @@ class Store:
     ) -> QueryResult:
         """Run a SPARQL query over the union of `graphs` (all named graphs by default).
 
-        Values in `bindings` are substituted for the variables of the same name.
+        Values in `bindings` are substituted for the variables of the same name. The text run is
+        the canonical one (amakg.querytext), the same that amakg.guard checks.
         """
+        sparql = canonical(sparql)
         substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
         kwargs: dict[str, object] = {"substitutions": substitutions}
         if graphs is None or self._all_graphs(graphs):

@@ -12,12 +12,11 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from listener import Listener as LocalServer
 
 from amakg.api import KnowledgeGraph, open_graph
 from amakg.errors import NetworkRefused, QueryError
@@ -25,69 +24,20 @@ from amakg.load import parse_file
 
 AMAKG = Path(sys.executable).with_name("amakg")
 
-_BODIES = {
-    "/sparql": (
-        "application/sparql-results+json",
-        b'{"head": {"vars": ["s"]}, "results": {"bindings": '
-        b'[{"s": {"type": "uri", "value": "http://example.org/leaked"}}]}}',
-    ),
-    ".ttl": ("text/turtle", b"<http://example.org/leaked> <http://example.org/p> 1 .\n"),
-    ".jsonld": ("application/ld+json", b'{"@context": {"name": "http://schema.org/name"}}'),
-}
-
-
-class Recorder(BaseHTTPRequestHandler):
-    """Answers anything and records (method, path) of every request."""
-
-    hits: list[tuple[str, str]]
-
-    def _answer(self) -> None:
-        self.server.hits.append((self.command, self.path))  # type: ignore[attr-defined]
-        media, body = next(
-            (v for k, v in _BODIES.items() if self.path.split("?")[0].endswith(k)),
-            ("text/plain", b"ok"),
-        )
-        self.send_response(200)
-        self.send_header("Content-Type", media)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST = do_HEAD = do_CONNECT = _answer
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-class LocalServer:
-    def __init__(self) -> None:
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-        self.httpd.hits = []  # type: ignore[attr-defined]
-        self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def hits(self) -> list[tuple[str, str]]:
-        return self.httpd.hits  # type: ignore[attr-defined]
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}/{path}"
-
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[LocalServer]:
     local = LocalServer()
-    local.thread.start()
     yield local
-    local.httpd.shutdown()
-    local.httpd.server_close()
+    local.close()
 
 
 @pytest.fixture
 def recorder(server: LocalServer) -> Iterator[LocalServer]:
-    server.hits.clear()
+    server.clear()
     yield server
     assert server.hits == [], f"requests left amakg: {server.hits}"
+    assert server.connections == 0, f"{server.connections} connection(s) left amakg"
 
 
 @pytest.fixture(scope="module")
@@ -362,3 +312,51 @@ def test_whole_build_makes_no_connection(tmp_path: Path, recorder: LocalServer) 
     assert report["events"] == []
     assert (tmp_path / "dist" / "amakg.trig").is_file()
     assert json.loads(child.stdout[child.stdout.index("{") :])["results"]["bindings"]
+
+
+# ---------------------------------------------------------------- (g) the link and import inputs
+
+
+def _copy_mapping(folder: Path) -> None:
+    """The linker's fixture mapping beside the dataset, so the linker reads the file."""
+    mapping = Path(__file__).parent / "fixtures" / "link" / "mapping.toml"
+    (folder / "mapping.toml").write_text(mapping.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def test_link_input_with_a_remote_context_fetches_nothing(
+    tmp_path: Path, recorder: LocalServer
+) -> None:
+    path = tmp_path / "theirs.jsonld"
+    path.write_text(json.dumps(_jsonld_documents(recorder)["import"]), encoding="utf-8")
+    _copy_mapping(tmp_path)
+    run = cli("link", "--against", str(path), "--out", str(tmp_path / "links.ttl"))
+    assert run.returncode == 2, run.stderr
+    assert recorder.url("ctx.jsonld") in run.stderr
+
+
+def test_link_input_with_owl_imports_fetches_nothing(tmp_path: Path, recorder: LocalServer) -> None:
+    path = tmp_path / "theirs.ttl"
+    path.write_text(_importing_ontology(recorder), encoding="utf-8")
+    _copy_mapping(tmp_path)
+    run = cli("link", "--against", str(path), "--out", str(tmp_path / "links.ttl"))
+    assert run.returncode == 2, run.stderr
+    assert "owl:imports" in run.stderr
+
+
+def test_import_rows_naming_urls_fetch_nothing(tmp_path: Path, recorder: LocalServer) -> None:
+    """Links in the rows are data: the importer keeps or drops them, it never follows them."""
+    source = tmp_path / "rows"
+    source.mkdir()
+    row = {
+        "key": "American_Music_Award-American_Music_Award_for_Favorite_Country_Male_Artist-1990",
+        "award_organization": "American_Music_Award",
+        "award_classification": "American_Music_Award_for_Favorite_Country_Male_Artist",
+        "artists": ["Clint Black"],
+        "artist_links": [recorder.url("wiki/Clint_Black.ttl")],
+        "is_winner": True,
+        "year": "1990",
+    }
+    (source / "AMA_Artist.jl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    run = cli("import", "ama-history", str(source), "--out", str(tmp_path / "out"))
+    assert run.returncode in (0, 2), run.stderr
+    assert "Traceback" not in run.stderr
