@@ -13,6 +13,17 @@ class ExitCode(IntEnum):
     ERROR = 2  # bad input, bad usage, or an operation that could not complete
 
 
+def line_column(text: str | bytes, offset: int) -> tuple[int, int]:
+    """Line and column (both 1-based; the column in characters) of an offset into a text or
+    into UTF-8 bytes: where an error message says a problem is."""
+    if isinstance(text, bytes):
+        start = text.rfind(b"\n", 0, offset) + 1
+        column = len(text[start:offset].decode("utf-8", "replace")) + 1
+        return text.count(b"\n", 0, offset) + 1, column
+    start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - start + 1
+
+
 class AmakgError(Exception):
     """Base class of every error amakg reports to a user."""
 
@@ -41,6 +52,10 @@ class InputError(AmakgError):
         if hint:
             text += f"\n  hint: {hint}"
         super().__init__(text)
+
+
+class OutputError(AmakgError):
+    """An output file or folder could not be written; the previous file, if any, was kept."""
 
 
 class NetworkRefused(AmakgError):

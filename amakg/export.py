@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from . import jsonld, resources
-from .errors import AmakgError
+from .errors import AmakgError, OutputError
 from .load import parse_quads
 from .store import Store
 from .vocab import PREFIXES
@@ -43,12 +43,17 @@ def write_atomic(
 
     With expected_triples None the file is not RDF and is renamed without a re-parse.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from exc
+    except ValueError as exc:  # a NUL in the name
+        raise OutputError(f"cannot write {path!r}: not a file name ({exc})") from exc
     os.close(fd)
     tmp = Path(name)
     try:
-        write(tmp)
+        _attempt(path, lambda: write(tmp))
         found = expected_triples
         if expected_triples is not None:
             found = sum(1 for _ in parse_quads(tmp))
@@ -59,10 +64,25 @@ def write_atomic(
                 "the previous file was kept"
             )
         tmp.chmod(0o644)  # mkstemp creates 0600; exports are meant to be shared
-        os.replace(tmp, path)
+        _attempt(path, lambda: os.replace(tmp, path))
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def _attempt(path: Path, step: Callable[[], object]) -> None:
+    """Run one step of a write; an OSError (read-only, no space, /proc) becomes OutputError."""
+    try:
+        step()
+    except OSError as exc:
+        raise _cannot_write(path, exc) from exc
+
+
+def _cannot_write(path: Path, exc: OSError) -> OutputError:
+    reason = exc.strerror or str(exc)
+    if isinstance(exc, FileExistsError) and exc.filename != str(path):
+        reason = f"{exc.filename} is a file, not a folder"  # mkdir's "File exists" says less
+    return OutputError(f"cannot write {path}: {reason}; nothing was replaced")
 
 
 def context() -> dict:
@@ -119,6 +139,18 @@ def _write(store: Store, fmt: str, out: BinaryIO) -> None:
 def export_union(store: Store, names: list, path: Path, fmt: str) -> Path:
     """Write the union of named graphs (no graph names, duplicates merged) atomically."""
     return export_store(store.merged(names), path, fmt)
+
+
+def write_union(store: Store, names: list, fmt: str, out: BinaryIO) -> None:
+    """The union of named graphs (or, as TriG, the graphs themselves) straight to a binary
+    stream such as stdout: nothing is staged on disk."""
+    if fmt == "trig":
+        subset = Store()
+        for name in names:
+            subset.add_graph(name, store.graph(name))
+        subset.dump(out, ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    else:
+        _write(store.merged(names), fmt, out)
 
 
 def export_dataset(store: Store, path: Path) -> Path:

@@ -19,6 +19,7 @@ from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import InputError
+from .load import read_bytes
 from .names import fold, strip_disambiguation
 from .vocab import AMA
 
@@ -78,11 +79,26 @@ def load_mapping(path: Path | str) -> Mapping:
     """Read a mapping.toml (see data/sources/dbpedia-music-sample/mapping.toml)."""
     path = Path(path)
     try:
-        config = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read the mapping: {exc.strerror}", path=str(path)) from exc
+        config = tomllib.loads(read_bytes(path).decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 (byte {exc.start})", path=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"invalid TOML: {exc}", path=str(path)) from exc
+    try:
+        return _mapping(path, config)
+    except (TypeError, AttributeError, ValueError) as exc:  # a list where a string belongs, …
+        raise InputError(
+            f"a value of the wrong type in the mapping ({exc})",
+            path=str(path),
+            hint="see data/sources/dbpedia-music-sample/mapping.toml for the expected shape",
+        ) from None
+
+
+def _mapping(path: Path, config: dict) -> Mapping:
+    sections = ("prefixes", "dataset", "properties", "classes")
+    wrong = [k for k in sections if not isinstance(config.get(k, {}), dict)]
+    if wrong:
+        raise InputError(f"[{wrong[0]}] must be a table", path=str(path))
     prefixes: dict[str, str] = config.get("prefixes", {})
     dataset, props, classes = (config.get(k, {}) for k in ("dataset", "properties", "classes"))
 

@@ -9,16 +9,23 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
+import stat
+import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 import rdflib
 from rdflib import OWL, XSD, Graph, URIRef
 
-from .errors import InputError, NetworkRefused
+from .errors import InputError, NetworkRefused, line_column
 from .terms import from_ox
 
 rdflib.NORMALIZE_LITERALS = False
@@ -66,17 +73,171 @@ def rdf_format(path: Path) -> ox.RdfFormat:
         ) from None
 
 
-def read_bytes(path: Path) -> bytes:
+# ---------------------------------------------------------------- bounded reading
+
+MB = 1024 * 1024
+PARSER_BUFFER = 16 * MB  # pyoxigraph stops at a token longer than this (a MemoryError)
+_CHUNK = MB
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much amakg reads from one file. The real data files are a few MB; these bounds are
+    far above them, yet low enough that a hostile file (a gzip bomb, a huge literal, a symlink
+    to /dev/zero) is refused in a moment instead of exhausting memory. The CLI raises them with
+    --max-input-mb (file and decompressed size) and --max-literal-mb."""
+
+    max_file_bytes: int = 100 * MB
+    max_decompressed_bytes: int = 100 * MB
+    max_literal_bytes: int = 1 * MB
+
+    @classmethod
+    def for_built_output(cls) -> Limits:
+        """No size bound, for reading what `amakg build` wrote (a large graph's TriG is
+        larger than any input file should be); regular files only, as always."""
+        return cls(_UNBOUNDED, _UNBOUNDED, cls().max_literal_bytes)
+
+    @classmethod
+    def from_megabytes(cls, input_mb: float | None, literal_mb: float | None) -> Limits:
+        """Limits with the CLI's values in MB (None keeps a default)."""
+        default = cls()
+        size = default.max_file_bytes if input_mb is None else int(input_mb * MB)
+        literal = default.max_literal_bytes if literal_mb is None else int(literal_mb * MB)
+        return cls(size, size, literal)
+
+
+_UNBOUNDED = 1 << 62
+_LIMITS: ContextVar[Limits] = ContextVar("amakg_load_limits", default=Limits())  # noqa: B039
+
+
+def current_limits() -> Limits:
+    """The limits in force (the defaults unless `using_limits` set others)."""
+    return _LIMITS.get()
+
+
+@contextmanager
+def using_limits(limits: Limits) -> Iterator[Limits]:
+    """Read files with `limits` inside the block (the CLI sets the user's options this way)."""
+    token = _LIMITS.set(limits)
     try:
-        data = path.read_bytes()
+        yield limits
+    finally:
+        _LIMITS.reset(token)
+
+
+def megabytes(size: int) -> str:
+    """A size for a message: '16 MB', '1.5 MB', '200 KB', '12 bytes'."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < MB:
+        return f"{size / 1024:.0f} KB"
+    value = size / MB
+    return f"{value:.0f} MB" if value == round(value) else f"{value:.1f} MB"
+
+
+def read_bytes(path: Path, limits: Limits | None = None) -> bytes:
+    """The content of a regular file, decompressed when it ends in .gz, within `limits`."""
+    limits = limits or current_limits()
+    with open_regular(path, limits) as stream:
+        if path.suffix == ".gz":
+            return _gunzip(path, stream, limits.max_decompressed_bytes)
+        data = stream.read()  # a regular file whose size open_regular checked
+    if len(data) > limits.max_file_bytes:  # the file grew after fstat
+        raise _too_big(path, limits.max_file_bytes)
+    return data
+
+
+def decode_utf8(data: bytes, path: Path, what: str = "the file") -> str:
+    """The text of UTF-8 bytes read from `path`, or an InputError at the first bad byte."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = line_column(data, exc.start)
+        raise InputError(
+            f"{what} is not UTF-8: byte 0x{data[exc.start]:02x} cannot start a character",
+            path=str(path),
+            line=line,
+            column=column,
+            hint=f"save {what} as UTF-8",
+        ) from None
+
+
+def open_regular(path: Path, limits: Limits | None = None) -> BinaryIO:
+    """Open a file for reading, refusing what is not a regular file (a device, a pipe, a folder,
+    a symlink to /dev/zero: the check is on what was opened) or what is over the size limit."""
+    limits = limits or current_limits()
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; it changes nothing for files.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", path=str(path)) from exc
-    if path.suffix == ".gz":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise InputError(f"not a valid gzip file: {exc}", path=str(path)) from exc
-    return data
+    except ValueError:  # a NUL in the name: no command line can pass one, a caller can
+        raise InputError(
+            "not a file name: it holds a NUL character", path=repr(str(path))
+        ) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise InputError(
+            f"not a regular file ({_kind(info.st_mode)}{_target(path)}); "
+            "amakg reads regular files only",
+            path=str(path),
+            hint="pass the data file itself, not a device, a pipe or a folder",
+        )
+    if info.st_size > limits.max_file_bytes:
+        os.close(fd)
+        raise _too_big(path, limits.max_file_bytes, info.st_size)
+    return os.fdopen(fd, "rb")
+
+
+def _kind(mode: int) -> str:
+    kinds = {
+        stat.S_ISDIR: "a folder",
+        stat.S_ISCHR: "a character device",
+        stat.S_ISBLK: "a block device",
+        stat.S_ISFIFO: "a pipe",
+        stat.S_ISSOCK: "a socket",
+    }
+    return next((name for test, name in kinds.items() if test(mode)), "not a file")
+
+
+def _target(path: Path) -> str:
+    """', a link to /dev/zero' when the path is a symlink: say what it resolves to."""
+    try:
+        return f", a link to {path.resolve()}" if path.is_symlink() else ""
+    except (OSError, RuntimeError):  # a symlink loop
+        return ", a link"
+
+
+def _too_big(path: Path, limit: int, size: int | None = None) -> InputError:
+    found = f"the file is {megabytes(size)}" if size is not None else "the file is larger"
+    return InputError(
+        f"{found}, over the {megabytes(limit)} input limit",
+        path=str(path),
+        hint="raise the limit with --max-input-mb if the file is meant to be this large",
+    )
+
+
+def _gunzip(path: Path, stream: BinaryIO, limit: int) -> bytes:
+    """Decompress chunk by chunk, stopping as soon as the output passes `limit` (a gzip bomb
+    is refused after reading `limit` bytes, not after filling memory)."""
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        with gzip.GzipFile(fileobj=stream) as unzipped:
+            while chunk := unzipped.read(_CHUNK):
+                total += len(chunk)
+                if total > limit:
+                    raise InputError(
+                        f"decompresses to more than {megabytes(limit)}, the input limit",
+                        path=str(path),
+                        hint="raise the limit with --max-input-mb if the data is meant to be "
+                        "this large",
+                    )
+                chunks.append(chunk)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(f"not a valid gzip file: {exc}", path=str(path)) from exc
+    return b"".join(chunks)
 
 
 def parse_quads(path: Path, data: bytes | None = None) -> Iterator[ox.Quad]:
@@ -101,10 +262,14 @@ def parse_quads(path: Path, data: bytes | None = None) -> Iterator[ox.Quad]:
         ) from None
     except RecursionError:
         raise InputError("nesting too deep to parse", path=str(path)) from None
+    except MemoryError:  # the parser's buffer: a token of more than PARSER_BUFFER bytes
+        limit = min(current_limits().max_literal_bytes, PARSER_BUFFER)
+        raise _token_too_large(path, data, fmt, limit) from None
 
 
 def read_quads(path: Path | str) -> list[ox.Quad]:
-    """Every quad of one RDF file, parsed and checked (syntax, ill-typed literals, owl:imports)."""
+    """Every quad of one RDF file, parsed and checked (syntax, ill-typed literals, literal
+    sizes, owl:imports)."""
     path = Path(path)
     data = read_bytes(path)
     quads = list(parse_quads(path, data))
@@ -131,8 +296,11 @@ def load_files(paths: Iterable[Path | str], into: Graph | None = None) -> Graph:
 
 def check_terms(path: Path, data: bytes, quads: list[ox.Quad]) -> None:
     """Reject ill-typed literals and owl:imports (which would fetch a remote ontology)."""
+    max_literal = current_limits().max_literal_bytes
     for quad in quads:
         o = quad.object
+        if isinstance(o, ox.Literal) and _longer(o.value, max_literal):
+            raise _token_too_large(path, data, rdf_format(path), max_literal, literal_only=True)
         if isinstance(quad.predicate, ox.NamedNode) and quad.predicate.value == _OWL_IMPORTS:
             raise NetworkRefused(
                 f"{path}: owl:imports {o} is refused: amakg never fetches remote "
@@ -153,6 +321,102 @@ def check_terms(path: Path, data: bytes, quads: list[ox.Quad]) -> None:
                 )
 
 
+def _longer(text: str, limit: int) -> bool:
+    """True when `text` takes more than `limit` bytes in UTF-8 (encoded only when it might)."""
+    return len(text) * 4 > limit and len(text.encode("utf-8", "surrogatepass")) > limit
+
+
+def _token_too_large(
+    path: Path, data: bytes, fmt: ox.RdfFormat, limit: int, *, literal_only: bool = False
+) -> InputError:
+    """The error for a literal (or, from the parser's buffer, an IRI) over `limit` bytes,
+    positioned where the lexer below finds it."""
+    found = _long_token(data, limit, fmt, literal_only=literal_only)
+    if found is None:
+        offset, size, kind = None, None, "literal"
+    else:
+        offset, size, kind = found
+    line, column = line_column(data, offset) if offset is not None else (None, None)
+    what = megabytes(size) if size is not None else "too large for the parser"
+    return InputError(
+        f"{kind} too large: {what}, over the {megabytes(limit)} limit",
+        path=str(path),
+        line=line,
+        column=column,
+        hint=f"raise the limit with --max-literal-mb (at most {megabytes(PARSER_BUFFER)}, "
+        "the parser's buffer) if the value is meant to be this long",
+    )
+
+
+_TURTLE_OPENERS = re.compile(rb"[\"'<#]")
+_JSON_OPENERS = re.compile(rb'"')
+
+
+def _long_token(
+    data: bytes, limit: int, fmt: ox.RdfFormat, *, literal_only: bool = False
+) -> tuple[int, int, str] | None:
+    """(offset, size, kind) of the first literal or IRI written with more than `limit` bytes.
+
+    A small lexer (comments, IRIs, the four quote styles and their escapes; for RDF/XML, tags
+    and the text between them), run only on the error path to say where the culprit stands.
+    Each token's end is found with bytes.find, so a 50 MB literal is crossed in milliseconds."""
+    if fmt == ox.RdfFormat.RDF_XML:
+        return _long_xml_text(data, limit)
+    openers = _JSON_OPENERS if fmt == ox.RdfFormat.JSON_LD else _TURTLE_OPENERS
+    pos = 0
+    while found := openers.search(data, pos):
+        start = found.start()
+        char = data[start : start + 1]
+        if char == b"#":
+            end = data.find(b"\n", start)
+            pos = len(data) if end < 0 else end + 1
+            continue
+        if data[start : start + 2] == b"<<":  # an RDF-star triple term: look inside it
+            pos = start + 2
+            continue
+        if char == b"<":
+            quote, kind = b">", "IRI"
+        else:
+            long_quote = data[start : start + 3] in (b'"""', b"'''")
+            quote, kind = (data[start : start + 3] if long_quote else char), "literal"
+        opened = 1 if char == b"<" else len(quote)
+        end = _closing(data, start + opened, quote)
+        size = end - start - opened
+        if size > limit and (kind == "literal" or not literal_only):
+            return start, size, kind
+        pos = end + len(quote)
+    return None
+
+
+def _closing(data: bytes, start: int, quote: bytes) -> int:
+    """Offset of the unescaped `quote` that closes a token whose content starts at `start`
+    (the end of the data when it never closes)."""
+    while (end := data.find(quote, start)) >= 0:
+        first = end
+        while first > start and data[first - 1] == 0x5C:  # count the backslashes before it
+            first -= 1
+        if (end - first) % 2 == 0:
+            return end
+        start = end + 1
+    return len(data)
+
+
+def _long_xml_text(data: bytes, limit: int) -> tuple[int, int, str] | None:
+    """RDF/XML: the first tag (with its attributes) or text between tags over `limit`."""
+    pos = 0
+    while pos < len(data):
+        lt = data.find(b"<", pos)
+        lt = len(data) if lt < 0 else lt
+        if lt - pos > limit:
+            return pos, lt - pos, "literal"
+        gt = data.find(b">", lt)
+        gt = len(data) if gt < 0 else gt
+        if gt - lt > limit:
+            return lt, gt - lt, "literal"
+        pos = gt + 1
+    return None
+
+
 def _short(iri: URIRef) -> str:
     return "xsd:" + str(iri).removeprefix(str(XSD))
 
@@ -169,14 +433,33 @@ def _well_typed(lexical: str, datatype: URIRef) -> bool:
 
 
 def _locate(text: str, lexical: str) -> tuple[int | None, int | None]:
-    """Where a typed literal stands: its quoted form followed by ^^ (any quote style)."""
-    found = re.search(r"""(["']{1,3})""" + re.escape(lexical) + r"\1\s*\^\^", text)
+    """Where a typed literal stands: its quoted form followed by ^^ (any quote style), with
+    each character written as itself or as a \\u / \\U escape; else (JSON-LD) the first
+    quoted occurrence of the value."""
+    body = _escaped_pattern(lexical)
+    found = re.search(r"""(["']{1,3})""" + body + r"\1\s*\^\^", text) or re.search(
+        r"""(["'])""" + body + r"\1", text
+    )
     if found is None:
         return None, None
-    index = found.start()
-    line = text.count("\n", 0, index) + 1
-    column = index - (text.rfind("\n", 0, index) + 1) + 1
-    return line, column
+    return line_column(text, found.start())
+
+
+def _escaped_pattern(lexical: str) -> str:
+    """A regular expression for `lexical` as a Turtle or JSON string may write it: every
+    character as itself or as a \\u or \\U escape (plain text only for long values)."""
+    if len(lexical) > 200:
+        return re.escape(lexical)
+    parts = []
+    for char in lexical:
+        code = ord(char)
+        escapes = [re.escape(char), f"\\\\u(?i:{code:04x})"]
+        if code > 0xFFFF:  # JSON writes it as a surrogate pair; Turtle as \\U
+            high, low = 0xD800 + ((code - 0x10000) >> 10), 0xDC00 + ((code - 0x10000) & 0x3FF)
+            escapes.append(f"\\\\u(?i:{high:04x})\\\\u(?i:{low:04x})")
+        escapes.append(f"\\\\U(?i:{code:08x})")
+        parts.append("(?:" + "|".join(escapes) + ")")
+    return "".join(parts)
 
 
 def _position(exc: SyntaxError) -> tuple[int | None, int | None]:

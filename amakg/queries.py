@@ -30,6 +30,38 @@ _PARAM = re.compile(
     r"(?:\s*=\s*(?P<default>\"[^\"]*\"|\S+))?\s*(?:--\s*(?P<help>.*))?$"
 )
 _INTEGER = re.compile(r"[+-]?\d+")
+_IRI = re.compile(r"[a-z][a-z0-9+.-]*:[^\x00-\x20\s<>\"{}|^`\\]+", re.I)  # an IRIREF's characters
+
+
+MAX_INTEGER_DIGITS = 100  # far beyond any year or count; Python refuses over 4300 digits
+MAX_VALUE_CHARS = 10_000  # a name, a title or an IRI is far shorter
+
+
+def _check_text(name: str, value: str) -> None:
+    """A value must be valid Unicode (no lone surrogate: what Python makes of non-UTF-8 bytes
+    on a command line) and of a sane length."""
+    if len(value) > MAX_VALUE_CHARS:
+        raise ParameterError(
+            f"parameter {name!r} is {len(value)} characters long; at most {MAX_VALUE_CHARS}"
+        )
+    for index, char in enumerate(value):
+        if "\ud800" <= char <= "\udfff":
+            raise ParameterError(
+                f"parameter {name!r} is not valid UTF-8 text: at character {index + 1}, "
+                f"{_byte(char)}; pass the value in UTF-8"
+            )
+
+
+def _byte(char: str) -> str:
+    """How a lone surrogate came to be: Python's escape of an undecodable byte, or not."""
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"the byte 0x{code - 0xDC00:02x} is not UTF-8"
+    return f"a lone surrogate U+{code:04X}"
+
+
+def _excerpt(value: str) -> str:
+    return repr(value) if len(value) <= 60 else f"{value[:40]!r}… ({len(value)} characters)"
 
 
 @dataclass(frozen=True)
@@ -45,16 +77,18 @@ class Parameter:
 
     def bind(self, value: str) -> Node:
         """The RDF term for a value given as text; raises ParameterError when ill-typed."""
+        _check_text(self.name, value)
         if self.type == "integer":
-            if not _INTEGER.fullmatch(value.strip()):
+            if len(value) > MAX_INTEGER_DIGITS or not _INTEGER.fullmatch(value.strip()):
                 raise ParameterError(
-                    f"parameter {self.name!r} must be an integer (e.g. 2022), got {value!r}"
+                    f"parameter {self.name!r} must be an integer of at most "
+                    f"{MAX_INTEGER_DIGITS} digits (e.g. 2022), got {_excerpt(value)}"
                 )
             return Literal(int(value), datatype=XSD.integer)
         if self.type == "iri":
-            if not re.match(r"^[a-z][a-z0-9+.-]*:\S+$", value, re.I):
+            if not _IRI.fullmatch(value):
                 raise ParameterError(
-                    f"parameter {self.name!r} must be an absolute IRI, got {value!r}"
+                    f"parameter {self.name!r} must be an absolute IRI, got {_excerpt(value)}"
                 )
             return URIRef(value)
         return Literal(value)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
+import pyoxigraph as ox
 import pyshacl
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -14,6 +16,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from amakg import resources
+from amakg.errors import InputError, line_column
 from amakg.vocab import curie
 
 _SEVERITIES: dict[Node | None, str] = {
@@ -67,6 +70,33 @@ def validate(data: Graph, *, shapes: Graph | None = None) -> ValidationReport:
         results=results,
         shapes_checked=count_shapes(shapes_graph),
     )
+
+
+def refuse_rdf_star(quads: Iterable[ox.Quad], path: Path) -> None:
+    """The reference path hands the data to pyshacl as an rdflib graph, which cannot hold an
+    RDF-star triple term: refuse such data (from `path`) with where it is, before rdflib fails
+    on it. The fast path (amakg.fastshacl on pyoxigraph) reads RDF-star."""
+    for quad in quads:
+        if isinstance(quad.subject, ox.Triple) or isinstance(quad.object, ox.Triple):
+            line, column = _first_triple_term(path)
+            raise InputError(
+                "RDF-star (a quoted triple << … >>) is not supported by the reference "
+                "validator; use the default fast path (drop --reference)",
+                path=str(path),
+                line=line,
+                column=column,
+            )
+
+
+def _first_triple_term(path: Path) -> tuple[int | None, int | None]:
+    """Line and column of the first '<<' of a file (best effort: None when not found)."""
+    from amakg.load import read_bytes
+
+    data = read_bytes(path)
+    offset = data.find(b"<<")
+    if offset < 0:
+        return None, None
+    return line_column(data, offset)
 
 
 def count_shapes(shapes: Graph) -> int:

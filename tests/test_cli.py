@@ -402,3 +402,20 @@ def test_readme_lists_every_canned_query() -> None:
         if not re.search(rf"`{re.escape(n)}`|\b{re.escape(n)}\b", readme)
     ]
     assert missing == [], f"README.md does not list the canned queries: {', '.join(missing)}"
+
+
+# ---------------------------------------------------------------- serve options
+
+
+def test_serve_passes_every_allowed_host(
+    amakg: Runner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from amakg import server
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(server, "serve", lambda *a, **kw: calls.append(kw))
+    run = amakg("serve", "--allow-host", "kg.example.org", "--allow-host", "10.0.0.5:8000")
+    assert run.code == 0, run.err
+    (kwargs,) = calls
+    assert kwargs["allowed_hosts"] == ("kg.example.org", "10.0.0.5:8000")
+    assert amakg("serve", "--help").out.count("--allow-host") == 1

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from amakg import history, linkeval, names, resources
 from amakg.errors import InputError
@@ -43,11 +43,11 @@ def store_of(*parts: Iterable[tuple[Node, Node, Node]]) -> Store:
     return store
 
 
-def select(store: Store, path: Path) -> list[dict[str, Node | None]]:
+def select(store: Store, path: Path) -> list[dict[str, Identifier | None]]:
     return store.query(path.read_text(encoding="utf-8")).rows
 
 
-def qc(store: Store, name: str) -> list[dict[str, Node | None]]:
+def qc(store: Store, name: str) -> list[dict[str, Identifier | None]]:
     return select(store, QC / f"{name}-violation.rq")
 
 
@@ -339,6 +339,59 @@ def test_fixture_dropped_rows_have_reasons(article: Graph) -> None:
     assert r.rows_in == 6 == r.rows_imported + len(r.dropped) and r.reconciles()
 
 
+def _row(path: Path, text: str, line: int = 2) -> history.rows.Row:
+    return history.rows.Row(path.stem, line, text, path)
+
+
+GOOD = json.loads((FIXTURES / "dropped" / "AMA_Album.jl").read_text().splitlines()[0])
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"creative_work": 7}, "field 'creative_work' must be a string or null, got a number (7)"),
+        ({"is_winner": "true"}, "field 'is_winner' must be true or false, got a string"),
+        ({"year": True}, "field 'year' must be a year"),
+        ({"artists": "Garth Brooks"}, "field 'artists' must be a list of names"),
+        ({"artists": [["x"]]}, "field 'artists' holds a JSON list of 1 item(s), not a string"),
+        ({"artist_links": [{"a": 1}]}, "field 'artist_links' holds a JSON object"),
+    ],
+)
+def test_a_row_field_of_the_wrong_type_is_an_error_naming_file_and_line(
+    tmp_path: Path, changes: dict[str, object], message: str
+) -> None:
+    path = tmp_path / "AMA_Album.jl"
+    with pytest.raises(InputError) as caught:
+        history.rows.parse_entry(_row(path, json.dumps({**GOOD, **changes})))
+    assert str(caught.value).startswith(f"{path}:2: {message}")
+
+
+def test_a_deeply_nested_row_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "AMA_Album.jl"
+    with pytest.raises(InputError, match=r"AMA_Album.jl:7: JSON nested too deeply"):
+        history.rows.parse_entry(_row(path, "[" * 100_000 + "]" * 100_000, line=7))
+
+
+def test_a_row_string_over_the_literal_limit_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "AMA_Album.jl"
+    row = _row(path, json.dumps({**GOOD, "creative_work": "x" * 2_000_000}))
+    with pytest.raises(InputError) as caught:
+        history.rows.parse_entry(row)
+    assert "field 'creative_work' holds a string of 1.9 MB, over the 1 MB limit" in str(
+        caught.value
+    )
+    assert "--max-literal-mb" in str(caught.value)
+
+
+def test_a_history_file_not_in_utf8_names_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "AMA_Album.jl"
+    path.write_bytes(json.dumps(GOOD).encode() + b'\n{"key": "caf\xe9"}\n')
+    with pytest.raises(InputError) as caught:
+        history.rows.read_rows(path)
+    assert (caught.value.line, caught.value.column) == (2, 13)
+    assert "not UTF-8: byte 0xe9" in str(caught.value)
+
+
 # ---------------------------------------------------------------- merges and ambiguous pairs
 
 
@@ -453,7 +506,7 @@ def test_fixture_curated_merge_of_a_row_without_link(article: Graph) -> None:
     assert beyonce.names == ["Beyonce", "Beyoncé"]
     assert not any("Beyonc" in f"{a.first} {a.second}" for a in result.report.ambiguous)
     assert result.report.notes.get("curation_merge_not_in_rows") is None
-    labels = [o for s, p, o in result.graphs.asserted if p == SKOS.prefLabel and "Beyonc" in o]
+    labels = [o for s, p, o in result.graphs.asserted if p == SKOS.prefLabel and "Beyonc" in str(o)]
     assert labels == [Literal("Beyoncé")]
 
 

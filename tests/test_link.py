@@ -267,6 +267,12 @@ def test_a_copy_of_the_sample_elsewhere_finds_the_repository_mapping(tmp_path: P
     assert find_mapping(tmp_path / "music.ttl.gz") == SAMPLE / "mapping.toml"
 
 
+def test_a_mapping_that_is_a_device_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "mapping.toml").symlink_to("/dev/zero")
+    with pytest.raises(InputError, match="not a regular file"):
+        load_mapping(tmp_path / "mapping.toml")
+
+
 def test_missing_mapping_is_reported(tmp_path: Path) -> None:
     (tmp_path / "theirs.ttl").write_bytes((FIXTURES / "theirs.ttl").read_bytes())
     with pytest.raises(InputError, match="no mapping file"):
@@ -282,6 +288,11 @@ def test_missing_mapping_is_reported(tmp_path: Path) -> None:
             "unknown prefix",
         ),
         ("[dataset\n", "invalid TOML"),
+        ('dataset = "x"\n', r"\[dataset\] must be a table"),
+        (
+            '[dataset]\nname = "x"\nuri_space = "http://x/"\n[properties]\nlabel = [7]\n',
+            "a value of the wrong type in the mapping",
+        ),
     ],
 )
 def test_bad_mapping_files_are_refused(tmp_path: Path, toml: str, message: str) -> None:
@@ -302,7 +313,7 @@ def test_linkset_has_links_scores_evidence_and_void(tmp_path: Path) -> None:
     linkset = AMAR["linkset/fixture-music"]
     assert (linkset, RDF.type, VOID.Linkset) in g
     assert g.value(linkset, VOID.linkPredicate) == SKOS.exactMatch
-    assert int(g.value(linkset, VOID.triples)) == 5  # type: ignore[arg-type]
+    assert int(str(g.value(linkset, VOID.triples))) == 5
     assert set(g.objects(linkset, VOID.target)) == {
         URIRef("https://w3id.org/amakg/dataset"),
         AMAR["dataset/fixture-music"],

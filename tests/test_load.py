@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,8 +16,9 @@ from pathlib import Path
 import pytest
 from rdflib import XSD, Graph, Literal, URIRef
 
+from amakg import resources
 from amakg.errors import InputError, NetworkRefused
-from amakg.load import load_files, parse_file
+from amakg.load import Limits, load_files, parse_file, read_bytes, using_limits
 from amakg.store import Store
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
@@ -357,3 +359,106 @@ def test_corrupt_gzip_is_an_input_error(tmp_path: Path) -> None:
         parse_file(path)
     assert caught.value.path == str(path)
     assert "gzip" in str(caught.value)
+
+
+# ---------------------------------------------------------------- limits: size, gzip, literals
+
+
+MB = 1024 * 1024
+
+
+def test_defaults_are_far_above_the_real_data() -> None:
+    limits = Limits()
+    biggest = max(p.stat().st_size for p in resources.data_dir().rglob("*") if p.is_file())
+    assert biggest * 10 < limits.max_file_bytes
+    assert limits.max_literal_bytes == MB and limits.max_decompressed_bytes == 100 * MB
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "facts.ttl"
+    path.write_text(PREFIXES + "ex:a ex:p ex:b .\n" * 1000, encoding="utf-8")
+    with using_limits(Limits(max_file_bytes=1000)), pytest.raises(InputError) as caught:
+        parse_file(path)
+    assert caught.value.path == str(path)
+    assert "over the 1000 bytes input limit" in str(caught.value)
+    assert "--max-input-mb" in str(caught.value)
+    assert len(parse_file(path)) == 1  # the default limits let it through
+
+
+def test_a_gzip_bomb_stops_at_the_decompressed_limit(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.ttl.gz"
+    path.write_bytes(gzip.compress(b"# " + b"0" * (20 * MB)))
+    with using_limits(Limits(max_decompressed_bytes=MB)), pytest.raises(InputError) as caught:
+        read_bytes(path)
+    assert str(caught.value).startswith(f"{path}: decompresses to more than 1 MB")
+    assert "--max-input-mb" in str(caught.value)
+
+
+@pytest.mark.parametrize("kind", ["dev-zero", "fifo", "folder"])
+def test_what_is_not_a_regular_file_is_refused(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "facts.ttl"
+    if kind == "dev-zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.mkdir()
+    with pytest.raises(InputError) as caught:
+        parse_file(path)
+    expected = {"dev-zero": "a character device, a link to /dev/zero", "fifo": "a pipe"}
+    assert f"not a regular file ({expected.get(kind, 'a folder')})" in str(caught.value)
+
+
+def test_a_symlink_to_a_regular_file_is_read(tmp_path: Path) -> None:
+    target = tmp_path / "real.ttl"
+    target.write_text(PREFIXES + "ex:a ex:p ex:b .\n", encoding="utf-8")
+    (tmp_path / "link.ttl").symlink_to(target)
+    assert len(parse_file(tmp_path / "link.ttl")) == 1
+
+
+LONG_LITERALS = [
+    # file name, text before the literal, the literal's opening, its closing
+    ("short.ttl", PREFIXES + 'ex:a ex:p "x\\"y" .\n# a "comment\nex:a ex:q ', '"', '" .\n'),
+    ("long.ttl", PREFIXES + "ex:a ex:p <http://example.org/i> .\nex:a ex:q ", '"""', '""" .\n'),
+    ("single.ttl", PREFIXES + "\n\nex:a ex:q ", "'", "'@en .\n"),
+    ("facts.nt", f"<{EX}a> <{EX}p> <{EX}b> .\n<{EX}a> <{EX}q> ", '"', '" .\n'),
+    ("facts.jsonld", '{"@id": "http://example.org/a",\n "http://example.org/p": ', '"', '"}'),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "before", "opening", "closing"), LONG_LITERALS, ids=[n[0] for n in LONG_LITERALS]
+)
+def test_a_literal_over_the_limit_is_refused_at_its_position(
+    tmp_path: Path, name: str, before: str, opening: str, closing: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(before + opening + "é" * MB + closing, encoding="utf-8")
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    with pytest.raises(InputError) as caught:
+        parse_file(path)
+    assert (caught.value.line, caught.value.column) == (line, column)
+    assert f"{path}:{line}:{column}: literal too large: 2 MB, over the 1 MB limit" in str(
+        caught.value
+    )
+    assert "--max-literal-mb" in str(caught.value)
+    with using_limits(Limits(max_literal_bytes=3 * MB)):
+        assert len(parse_file(path)) >= 1
+
+
+def test_a_literal_past_the_parser_buffer_is_refused_at_its_position(tmp_path: Path) -> None:
+    path = tmp_path / "huge.ttl"
+    path.write_text(PREFIXES + 'ex:a ex:p "' + "a" * (17 * MB) + '" .\n', encoding="utf-8")
+    with using_limits(Limits(max_literal_bytes=16 * MB)), pytest.raises(InputError) as caught:
+        parse_file(path)
+    assert (caught.value.line, caught.value.column) == (3, 11)
+    assert "literal too large: 17 MB, over the 16 MB limit" in str(caught.value)
+
+
+def test_an_escaped_ill_typed_literal_still_gets_a_position(tmp_path: Path) -> None:
+    path = tmp_path / "escaped.ttl"
+    path.write_text(PREFIXES + 'ex:a ex:p "20x" .\nex:a ex:year "20\\u0078"^^xsd:integer .\n')
+    with pytest.raises(InputError) as caught:
+        parse_file(path)
+    assert (caught.value.line, caught.value.column) == (4, 14)

@@ -7,12 +7,13 @@ for which category (the Wikipedia page) in which year, with which work, and whet
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import URIRef
 
 from ..errors import InputError
+from ..load import current_limits, decode_utf8, megabytes, open_regular
 from ..names import strip_disambiguation, wiki_title
 from ..vocab import AMAR
 
@@ -28,6 +29,7 @@ class Row:
     stem: str
     line: int
     raw: str
+    path: Path | None = field(default=None, compare=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -86,30 +88,103 @@ def source_files(source: Path) -> list[Path]:
         if not files:
             raise InputError("no .jl files in this folder", path=str(source))
         return files
-    if source.is_file():
-        return [source]
+    if source.exists():
+        return [source]  # read_rows refuses what is not a regular file, saying what it is
     raise InputError("no such file or folder", path=str(source))
 
 
 def read_rows(path: Path) -> list[Row]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the file: {exc}", path=str(path)) from exc
+    """The lines of a .jl file (a regular file, within the input size limit, UTF-8)."""
+    limits = current_limits()
+    with open_regular(path, limits) as stream:
+        data = stream.read()  # a regular file whose size open_regular checked
+    text = decode_utf8(data, path)
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    return [Row(path.stem, number, raw) for number, raw in enumerate(lines, start=1)]
+    return [Row(path.stem, number, raw, path) for number, raw in enumerate(lines, start=1)]
+
+
+# The JSON types of the fields a row may carry; a value of another type is an error in the
+# file (it stops the import, naming file:line), not a row to drop.
+_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "award_organization": ((str,), "a string"),
+    "award_classification": ((str,), "a string"),
+    "artists": ((list,), "a list of names"),
+    "artist_links": ((list,), "a list of links"),
+    "is_winner": ((bool,), "true or false"),
+    "year": ((str, int), 'a year, e.g. 1995 or "1995"'),
+    "creative_work": ((str, type(None)), "a string or null"),
+    "creative_work_link": ((str, type(None)), "a string or null"),
+}
+_ITEM_TYPES = {"artists": (str,), "artist_links": (str, type(None))}
 
 
 def parse_entry(row: Row) -> Entry | Dropped:
-    """The row as an Entry, or the reason it cannot be imported."""
+    """The row as an Entry, or the reason it cannot be imported. Raises InputError (file:line)
+    when the row is out of bounds (nesting, string size) or a field has the wrong JSON type."""
     try:
         data = json.loads(row.raw)
     except json.JSONDecodeError as exc:
         return Dropped(row.id, f"not valid JSON: {exc.msg}")
+    except RecursionError:
+        raise _row_error(row, "JSON nested too deeply to read", "rows are flat objects") from None
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise _row_error(
+            row, f"a number too long to read ({exc})", "write it as a string"
+        ) from None
     if not isinstance(data, dict):
         return Dropped(row.id, "not a JSON object")
+    _check_row(row, data)
+    return _entry(row, data)
+
+
+def _check_row(row: Row, data: dict[str, object]) -> None:
+    """Wrong JSON types and strings over the literal limit are errors naming the row."""
+    for key, (types, expected) in _TYPES.items():
+        if key in data and not _has_type(data[key], types):
+            raise _row_error(row, f"field {key!r} must be {expected}, got {_show(data[key])}")
+        value, items = data.get(key), _ITEM_TYPES.get(key)
+        if items and isinstance(value, list):
+            for item in value:
+                if not isinstance(item, items):
+                    raise _row_error(row, f"field {key!r} holds {_show(item)}, not a string")
+    limit = current_limits().max_literal_bytes
+    for key, value in data.items():
+        for text in value if isinstance(value, list) else [value]:
+            size = len(text.encode("utf-8", "surrogatepass")) if isinstance(text, str) else 0
+            if size > limit:
+                raise _row_error(
+                    row,
+                    f"field {key!r} holds a string of {megabytes(size)}, "
+                    f"over the {megabytes(limit)} limit",
+                    "raise the limit with --max-literal-mb if the value is meant to be this long",
+                )
+
+
+def _has_type(value: object, types: tuple[type, ...]) -> bool:
+    """isinstance, except that a boolean is not a number (JSON true is not a year)."""
+    return isinstance(value, types) and (isinstance(value, bool) == (bool in types))
+
+
+def _show(value: object) -> str:
+    """A value for a message: its JSON type and a short excerpt (never the whole of a huge
+    value)."""
+    if value is None:
+        return "null"
+    if isinstance(value, list | dict):
+        kind = "list" if isinstance(value, list) else "object"
+        return f"a JSON {kind} of {len(value)} item(s)"
+    kind = {bool: "a boolean", str: "a string"}.get(type(value), "a number")
+    text = json.dumps(value[:41] if isinstance(value, str) else value, ensure_ascii=True)
+    return f"{kind} ({text[:40]}{'…' if len(text) > 40 else ''})"
+
+
+def _row_error(row: Row, message: str, hint: str | None = None) -> InputError:
+    return InputError(message, path=str(row.path or f"{row.stem}.jl"), line=row.line, hint=hint)
+
+
+def _entry(row: Row, data: dict) -> Entry | Dropped:
     missing = [
         k
         for k in (
@@ -131,8 +206,6 @@ def parse_entry(row: Row) -> Entry | Dropped:
         return Dropped(row.id, f"award_classification {page!r} is not an AMA category page")
     if not (year.isascii() and year.isdigit() and len(year) == 4):
         return Dropped(row.id, f"year {data['year']!r} is not a four-digit year")
-    if not isinstance(data["is_winner"], bool):
-        return Dropped(row.id, f"is_winner {data['is_winner']!r} is not true or false")
     artists = _mentions(data["artists"], data["artist_links"])
     if isinstance(artists, str):
         return Dropped(row.id, artists)
