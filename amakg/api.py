@@ -19,11 +19,13 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from . import queries, resources
+from . import distdir, queries, resources
 from .build import Built, build
 from .dataset import fingerprint, read_manifest
+from .errors import AmakgError
 from .federation import DEFAULT_TIMEOUT, run_federated
 from .guard import check_query
+from .load import read_bytes
 from .store import QueryResult, Store
 from .vocab import INFERRED
 
@@ -102,22 +104,30 @@ def from_built(built: Built) -> KnowledgeGraph:
 
 
 def is_fresh(dist: Path) -> bool:
-    """True when dist/ was built from exactly the current inputs."""
+    """True when the current build of dist/ was made from exactly the current inputs."""
+    return fresh_build(dist) is not None
+
+
+def fresh_build(dist: Path) -> Path | None:
+    """The current build folder of dist/ when it is fresh, else None. The folder is resolved
+    once, so build-info.json and amakg.trig are read from the same build even if another
+    `amakg build` switches dist/ meanwhile."""
+    folder = distdir.current(dist)
     try:
-        info = json.loads((dist / "build-info.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return (
-        info.get("fingerprint") == fingerprint(read_manifest()) and (dist / "amakg.trig").is_file()
-    )
+        info = json.loads(read_bytes(folder / "build-info.json"))
+    except (AmakgError, OSError, ValueError):  # missing, not a regular file, too big, not JSON
+        return None
+    fresh = isinstance(info, dict) and info.get("fingerprint") == fingerprint(read_manifest())
+    return folder if fresh and (folder / "amakg.trig").is_file() else None
 
 
 def open_graph(dist: Path | None = None, *, rebuild: bool = False) -> KnowledgeGraph:
     """The knowledge graph from dist/ when fresh, else built in memory."""
     dist = dist or default_dist()
-    if not rebuild and is_fresh(dist):
+    folder = None if rebuild else fresh_build(dist)
+    if folder is not None:
         store = Store()
-        store.load_file(dist / "amakg.trig")
+        store.load_file(folder / "amakg.trig")
         return KnowledgeGraph(store, store.graph_names())
     if not rebuild:
         print(

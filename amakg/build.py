@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,8 +11,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from . import __version__
+from . import __version__, distdir
 from .dataset import Sources, fingerprint, load_graphs, load_store, read_manifest
+from .distdir import DIST_FILES
 from .errors import ValidationFailed
 from .export import export_dataset, export_graph, export_store, write_atomic
 from .fastrl import infer_in_store
@@ -25,8 +24,6 @@ from .store import Store
 from .validate import ValidationReport, format_report, validate
 from .vocab import INFERRED, ONTOLOGY
 from .void import describe
-
-DIST_FILES = ("amakg.trig", "amakg.ttl", "amakg.jsonld", "void.ttl", "build-info.json")
 
 
 @dataclass
@@ -110,35 +107,59 @@ def _raise_on_violations(report: ValidationReport) -> None:
 
 
 def write_dist(built: Built, dist: Path, progress: Progress | None = None) -> list[Path]:
-    """Write every export into a staging folder (each re-parsed and checked), then move them
-    into dist/ together, the build-info stamp last: a failed export leaves dist/ as it was."""
+    """Write every export into a new build folder under dist/builds/ (each file re-parsed and
+    checked), seal it, then switch dist/current to it in one atomic step (amakg.distdir).
+
+    Readers see the previous build or this one, never a mix; a failed or killed build leaves
+    the previous build current. Leftovers of earlier killed builds are removed first, builds
+    older than the previous one last. Returns the top-level names (symlinks through current).
+    """
     progress = progress or Progress(enabled=False)
-    dist.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=dist))
     try:
-        with progress.stage("export:trig"):
-            export_dataset(built.store, staging / "amakg.trig")
-        union = built.store.merged(built.asserted_graphs)
-        with progress.stage("export:turtle"):
-            export_store(union, staging / "amakg.ttl", "turtle")
-        with progress.stage("export:json-ld"):
-            export_store(union, staging / "amakg.jsonld", "json-ld")
-        del union
-        with progress.stage("export:void"):
-            export_graph(
-                describe(built.store, built.asserted_graphs), staging / "void.ttl", "turtle"
-            )
-        info = {
-            "fingerprint": built.fingerprint,
-            "version": __version__,
-            "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "counts": built.counts(),
-            "timings": built.timings,
-        }
-        payload = json.dumps(info, indent=2).encode()
-        write_atomic(staging / "build-info.json", lambda tmp: tmp.write_bytes(payload))
-        for name in DIST_FILES:
-            os.replace(staging / name, dist / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        dist.mkdir(parents=True, exist_ok=True)
+        with distdir.locked(dist):
+            distdir.clean(dist)
+            folder = _write_build(built, dist, progress)
+            with progress.stage("switch"):
+                distdir.switch(dist, folder)
+            distdir.clean(dist)
+    except OSError as exc:
+        raise distdir.DistError(
+            f"cannot write {exc.filename or dist}: {exc.strerror or exc}; "
+            "the previous build is still current"
+        ) from exc
     return [dist / name for name in DIST_FILES]
+
+
+def _write_build(built: Built, dist: Path, progress: Progress) -> Path:
+    """Every export in a new partial build folder, then sealed; removed again on any failure."""
+    folder = distdir.new_build_folder(dist)
+    try:
+        _export_all(built, folder, distdir.build_id(folder), progress)
+        return distdir.seal(folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _export_all(built: Built, folder: Path, build_id: str, progress: Progress) -> None:
+    with progress.stage("export:trig"):
+        export_dataset(built.store, folder / "amakg.trig")
+    union = built.store.merged(built.asserted_graphs)
+    with progress.stage("export:turtle"):
+        export_store(union, folder / "amakg.ttl", "turtle")
+    with progress.stage("export:json-ld"):
+        export_store(union, folder / "amakg.jsonld", "json-ld")
+    del union
+    with progress.stage("export:void"):
+        export_graph(describe(built.store, built.asserted_graphs), folder / "void.ttl", "turtle")
+    info = {
+        "build": build_id,  # the folder name: lets a reader check its files belong together
+        "fingerprint": built.fingerprint,
+        "version": __version__,
+        "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "counts": built.counts(),
+        "timings": built.timings,
+    }
+    payload = json.dumps(info, indent=2).encode()
+    write_atomic(folder / "build-info.json", lambda tmp: tmp.write_bytes(payload))

@@ -1,6 +1,7 @@
 """Exports: each format re-parses isomorphic to the graph it came from; JSON-LD carries the local
 context; writes are atomic (a failure leaves the previous file and no temp file); `amakg build`
-writes dist/ with a VoID description; a failed build leaves the previous dist/ intact.
+writes dist/ with a VoID description; a failed build leaves the previous dist/ (here of the old
+flat layout) intact. The switched layout of dist/ is tested in tests/test_dist_switch.py.
 
 Re-parsing uses rdflib's own parsers, independent of amakg's loader, unless stated.
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+from trees import tree
 
 import amakg.export
 import amakg.jsonld
@@ -231,7 +233,8 @@ def _fails_midway(tmp: Path) -> None:
 
 
 def test_writer_failing_midway_keeps_the_previous_file(previous: Path) -> None:
-    with pytest.raises(OSError):
+    # an OSError, or the AmakgError that reports it in one line (exit 2)
+    with pytest.raises((OSError, AmakgError)):
         write_atomic(previous, _fails_midway, expected_triples=1)
     assert previous.read_bytes() == PREVIOUS
     assert leftovers(previous.parent, {previous.name}) == []
@@ -282,15 +285,14 @@ def test_successful_write_replaces_the_file_and_leaves_no_temp(
     assert leftovers(previous.parent, {previous.name}) == []
 
 
-def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
-
-
-def previous_dist(dist: Path, folder: Path) -> dict[str, bytes]:
-    """A copy of dist/ whose files all differ from what a new build writes (a trailing comment
-    or key), so that a file replaced by the new build cannot pass for the previous one."""
-    shutil.copytree(dist, folder)
-    for path in folder.iterdir():
+def previous_dist(dist: Path, folder: Path) -> dict[str, bytes | str]:
+    """A flat dist/ of the old layout (plain files, no builds/) whose files all differ from what
+    a new build writes (a trailing comment or key), so that a file replaced by the new build
+    cannot pass for the previous one."""
+    folder.mkdir()
+    for name in DIST_FILES:
+        path = folder / name
+        shutil.copyfile(dist / name, path)
         if path.suffix == ".json":
             info = json.loads(path.read_text(encoding="utf-8"))
             info["previous"] = True
@@ -302,7 +304,7 @@ def previous_dist(dist: Path, folder: Path) -> dict[str, bytes]:
         else:
             with path.open("a", encoding="utf-8") as handle:
                 handle.write("\n# previous build\n")
-    return _snapshot(folder)
+    return tree(folder)
 
 
 def test_export_failing_midway_through_dist_leaves_previous_dist_intact(
@@ -319,7 +321,7 @@ def test_export_failing_midway_through_dist_leaves_previous_dist_intact(
     monkeypatch.setattr(amakg.jsonld, "write", failing)
     with pytest.raises(ExportError):
         write_dist(built, folder)
-    assert _snapshot(folder) == before
+    assert tree(folder) == before
 
 
 # ---------------------------------------------------------------- amakg build --dist
@@ -333,9 +335,12 @@ def test_build_writes_every_dist_file(dist: Path) -> None:
         "void.ttl",
         "build-info.json",
     }
-    assert leftovers(dist, set(DIST_FILES)) == []
+    assert leftovers(dist, {*DIST_FILES, "current", "builds"}) == []
+    (build,) = (dist / "builds").iterdir()  # the first build: no previous one
+    assert (dist / "current").readlink() == Path("builds") / build.name
     for name in DIST_FILES:
-        assert (dist / name).stat().st_size > 0, name
+        assert (dist / name).readlink() == Path("current") / name, name
+        assert (build / name).stat().st_size > 0, name
 
 
 def test_build_prints_a_summary(build_run: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
@@ -483,7 +488,7 @@ def test_failed_build_leaves_previous_dist_intact(
     assert "Traceback" not in run.stderr
     if code == 2:
         assert broken.name in run.stderr
-    assert _snapshot(folder) == before
+    assert tree(folder) == before
 
 
 def test_build_from_a_data_dir_with_a_broken_file_raises_and_names_it(checkout: Path) -> None:
