@@ -11,9 +11,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing
 import os
+import re
+import signal
+import subprocess
+import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -27,9 +33,9 @@ from rdflib.term import Node
 
 from amakg import queries, resources
 from amakg.api import KnowledgeGraph
-from amakg.server import ServerConfig, ServerError
+from amakg.server import ServerConfig, ServerError, serve
 from amakg.server.background import BackgroundServer
-from amakg.server.snapshot import Snapshot, snapshot_of
+from amakg.server.snapshot import Snapshot, take_snapshot
 from amakg.vocab import AMAR, LINKS, SD
 from amakg.void import describe
 
@@ -48,13 +54,6 @@ RESULTS_NS = "{http://www.w3.org/2005/sparql-results#}"
 
 
 # ------------------------------------------------------------------ fixtures
-
-
-@pytest.fixture(scope="module")
-def snapshot(kg: KnowledgeGraph) -> Iterator[Snapshot]:
-    taken = snapshot_of(kg)
-    yield taken
-    taken.discard()
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +160,10 @@ def test_binds_loopback_by_default(server: BackgroundServer) -> None:
 def test_health_reports_workers_and_graphs(client: httpx.Client, kg: KnowledgeGraph) -> None:
     health = client.get("/health").json()
     assert health["status"] == "ok"
-    assert health["workers"]["workers"] == 2
+    assert health["workers"]["workers"] == 3  # two for /sparql, one reserved for canned queries
+    assert health["workers"]["reserved"] == 1
+    assert "pids" not in health["workers"]
+    assert health["network_isolated"] in (True, False)
     assert set(health["graphs"]) == {str(g) for g in kg.graphs}
     assert health["limits"] == {"timeout_seconds": 10.0, "max_rows": 500}
 
@@ -171,6 +173,30 @@ def test_bad_settings_are_refused_with_a_message() -> None:
         ServerConfig(timeout=0)
     with pytest.raises(ServerError, match="wildcard"):
         ServerConfig(cors_origins=("*",))
+    for host in ("http://amakg.example", "amakg.example:8080", "*", "a/b"):
+        with pytest.raises(ServerError, match="--allow-host"):
+            ServerConfig(allowed_hosts=(host,))
+
+
+def test_without_the_server_extra_serve_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # `import uvicorn` now fails
+    with pytest.raises(ServerError, match=re.escape("pip install 'amakg[server]'")) as caught:
+        serve("127.0.0.1", 0)
+    assert "uvicorn" in str(caught.value)
+
+
+def test_query_workers_have_no_network_where_the_platform_allows(client: httpx.Client) -> None:
+    probe = subprocess.run(
+        [sys.executable, "-c", "from amakg.sandbox import isolate_network as i; print(i())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    possible = probe.stdout.strip() == "True"
+    assert client.get("/health").json()["network_isolated"] is possible
+    assert client.get("/queries/wins", params={"artist": "BTS"}).status_code == 200
 
 
 # ------------------------------------------------------------------ SPARQL protocol
@@ -454,7 +480,7 @@ def test_a_pathological_query_is_killed_while_others_are_answered(snapshot: Snap
         BackgroundServer(config, snapshot) as running,
         httpx.Client(base_url=running.url, timeout=60) as c,
     ):
-        before = set(c.get("/health").json()["workers"]["pids"])
+        before = worker_pids()
         outcome: dict[str, httpx.Response] = {}
         slow = threading.Thread(
             target=lambda: outcome.update(slow=c.get("/sparql", params={"query": CROSS_JOIN}))
@@ -469,15 +495,24 @@ def test_a_pathological_query_is_killed_while_others_are_answered(snapshot: Snap
         assert all(r.status_code == 200 and r.json()["results"]["bindings"] for r in answered)
         assert outcome["slow"].status_code == 503
         assert "stopped after 3 s" in outcome["slow"].text
-        while len(c.get("/health").json()["workers"]["pids"]) < 2:
+        while c.get("/health").json()["workers"]["workers"] < 3:
             pass  # the replacement worker is loading
         after = c.get("/health").json()["workers"]
-        killed = before - set(after["pids"])
+        killed = before - worker_pids()
         assert len(killed) == 1 and after["timeouts"] == 1
         for pid in killed:
             with pytest.raises(ProcessLookupError):
                 os.kill(pid, 0)
         assert c.get("/sparql", params={"query": BTS_LABELS}).status_code == 200
+
+
+def worker_pids() -> set[int]:
+    """The query workers of the servers this process runs (BackgroundServer: our children)."""
+    return {
+        p.pid
+        for p in multiprocessing.active_children()
+        if p.name.startswith("amakg-query-worker") and p.pid is not None
+    }
 
 
 def test_a_query_past_the_memory_cap_stops_only_its_worker(snapshot: Snapshot) -> None:
@@ -614,6 +649,14 @@ def test_entity_as_turtle_and_json_ld(client: httpx.Client) -> None:
     assert to_isomorphic(graph_of(by_format, "nt")) == to_isomorphic(graph)
 
 
+def test_federated_and_out_of_range_canned_queries_get_4xx(client: httpx.Client) -> None:
+    federated = client.get("/queries/wikidata-awards")
+    assert federated.status_code == 403
+    assert "must be allowed" in federated.text and "--allow-endpoint" in federated.text
+    huge_year = client.get("/queries/ceremony", params={"year": "9" * 5000})
+    assert huge_year.status_code == 400
+
+
 def test_unknown_entities_and_bad_paths(client: httpx.Client) -> None:
     assert (
         client.get("/id/artist/nobody-at-all", headers={"Accept": "text/turtle"}).status_code == 404
@@ -622,6 +665,7 @@ def test_unknown_entities_and_bad_paths(client: httpx.Client) -> None:
         client.get("/id/artist/nobody-at-all", headers={"Accept": "text/html"}).status_code == 404
     )
     assert client.get("/id/artist/a%20b").status_code == 400
+    assert client.get("/id/artist/a%00b").status_code == 400
     assert client.get("/id/artist/bts", headers={"Accept": "image/png"}).status_code == 406
 
 
@@ -664,3 +708,140 @@ def test_static_files_are_the_repository_files(client: httpx.Client) -> None:
     folder = Path(__file__).resolve().parents[1] / "amakg" / "server" / "static"
     for path in folder.iterdir():
         assert client.get(f"/static/{path.name}").content == path.read_bytes()
+
+
+# ------------------------------------------------------------------ Host allow-list
+
+
+def test_a_foreign_host_is_refused(client: httpx.Client) -> None:
+    for path in ("/health", "/sparql", "/queries", "/nothing"):
+        refused = client.get(path, headers={"Host": "rebind.attacker.example"})
+        assert refused.status_code == 400
+        assert "does not answer to the host name 'rebind.attacker.example'" in refused.text
+        assert "--allow-host" in refused.text
+
+
+def test_links_follow_only_allowed_hosts_and_ignore_forwarded_proto(
+    client: httpx.Client, server: BackgroundServer
+) -> None:
+    local = f"localhost:{server.port}"
+    described = client.get("/sparql", headers={"Host": local, "X-Forwarded-Proto": "https"})
+    sd = graph_of(described, "turtle")
+    assert set(sd.objects(None, SD.endpoint)) == {URIRef(f"http://{local}/sparql")}
+    listed = client.get("/queries", headers={"Host": "[::1]:1", "Accept": "application/json"})
+    assert listed.json()["queries"][0]["url"].startswith("http://[::1]:1/queries/")
+
+
+def test_allowed_hosts_are_answered(snapshot: Snapshot) -> None:
+    config = ServerConfig(workers=1, reserved_workers=0, allowed_hosts=("amakg.example.org",))
+    with BackgroundServer(config, snapshot) as running:
+        named = httpx.get(running.url + "/sparql", headers={"Host": "amakg.example.org:8443"})
+        upper = httpx.get(running.url + "/health", headers={"Host": "AMAKG.Example.org"})
+        other = httpx.get(running.url + "/sparql", headers={"Host": "example.org"})
+    assert named.status_code == 200 and upper.status_code == 200
+    endpoints = set(graph_of(named, "turtle").objects(None, SD.endpoint))
+    assert endpoints == {URIRef("http://amakg.example.org:8443/sparql")}
+    assert other.status_code == 400
+
+
+# ------------------------------------------------------------------ the server process
+
+
+SERVE = (
+    "import sys; from pathlib import Path; from amakg.server import serve; "
+    "serve('127.0.0.1', 0, data=Path(sys.argv[1]), workers=1)"
+)
+
+
+def start_serving(trig: Path, tmp: Path) -> subprocess.Popen[str]:
+    """`serve()` in a process of its own, its temporary files under `tmp`; returns once it
+    answers."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", SERVE, str(trig)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "TMPDIR": str(tmp)},
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    url = re.search(r"on (http://\S+?)/? ", line)
+    assert url, line
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url[1] + "/health", timeout=5).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.kill()
+    raise AssertionError("the server did not answer")
+
+
+def children(pid: int) -> set[int]:
+    """Process ids whose parent is `pid` (Linux /proc)."""
+    found = set()
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if re.search(rf"^PPid:\s+{pid}$", text, re.M):
+            found.add(int(status.parent.name))
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    return {pid for pid in pids if Path(f"/proc/{pid}").exists()}
+
+
+def wait_until(condition: Callable[[], object], seconds: float = 15) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_sigterm_stops_the_workers_and_removes_the_temporary_folder(
+    snapshot: Snapshot, tmp_path: Path
+) -> None:
+    process = start_serving(snapshot.trig, tmp_path)
+    folders = list(tmp_path.glob("amakg-serve-*"))
+    workers = children(process.pid)
+    assert len(folders) == 1 and (folders[0] / "owner.pid").read_text().strip() == str(process.pid)
+    assert len(workers) >= 2  # the ad-hoc and the reserved worker (and the resource tracker)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(30) == 0
+    assert list(tmp_path.glob("amakg-serve-*")) == []
+    assert wait_until(lambda: not alive(workers)), alive(workers)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_after_kill_9_the_workers_die_and_the_next_server_removes_the_stale_folder(
+    snapshot: Snapshot, tmp_path: Path
+) -> None:
+    killed = start_serving(snapshot.trig, tmp_path)
+    workers = children(killed.pid)
+    killed.kill()
+    killed.wait(10)
+    [stale] = tmp_path.glob("amakg-serve-*")
+    assert wait_until(lambda: not alive(workers)), alive(workers)  # they die with the server
+    unrelated = tmp_path / "amakg-serve-of-someone-else"  # no owner file: left alone
+    unrelated.mkdir()
+    second = start_serving(snapshot.trig, tmp_path)
+    try:
+        assert not stale.exists() and unrelated.exists()
+        assert len(list(tmp_path.glob("amakg-serve-*"))) == 2
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.wait(30)
+    assert list(tmp_path.glob("amakg-serve-*")) == [unrelated]
+
+
+def test_data_naming_a_device_is_refused_not_read(tmp_path: Path) -> None:
+    """`amakg serve --data /dev/zero` would copy zeros until the disk is full."""
+    with pytest.raises(ServerError, match="not a regular file"):
+        take_snapshot(data=Path("/dev/zero"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,15 +11,17 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
+from ..errors import AmakgError
 from . import linked_data, pages, protocol
 from .config import ServerConfig
+from .hosts import HostAllowList
 from .snapshot import Snapshot, take_snapshot
 from .state import STATIC, ClientError, ServerState, error_response, make_templates, server_state
 from .workers import WorkerPool
@@ -42,7 +45,15 @@ def create_app(config: ServerConfig, snapshot: Snapshot | None = None) -> Starle
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         served = snapshot or take_snapshot(config.dist, config.data)
-        pool = WorkerPool(served.trig, config.workers, config.timeout, config.worker_memory_mb)
+        pool = WorkerPool(
+            served.trig,
+            config.workers,
+            config.timeout,
+            config.worker_memory_mb,
+            reserved=config.reserved_workers,
+            wait_limit=config.wait_limit,
+            nice=config.adhoc_nice,
+        )
         app.state.amakg = ServerState(config, served, pool, make_templates())
         try:
             await pool.start()
@@ -62,7 +73,11 @@ def create_app(config: ServerConfig, snapshot: Snapshot | None = None) -> Starle
         Route("/health", health, name="health"),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
-    middleware = [Middleware(SecurityHeaders)]
+    middleware = [
+        Middleware(HostAllowList, names=config.host_names),
+        Middleware(SecurityHeaders),
+        Middleware(LastResort),
+    ]
     if config.cors_origins:
         middleware.append(
             Middleware(
@@ -73,7 +88,7 @@ def create_app(config: ServerConfig, snapshot: Snapshot | None = None) -> Starle
                 expose_headers=EXPOSED_HEADERS,
             )
         )
-    handlers = {ClientError: client_error, HTTPException: http_error, Exception: server_error}
+    handlers = {ClientError: client_error, HTTPException: http_error, AmakgError: amakg_error}
     return Starlette(
         routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers=handlers
     )
@@ -91,9 +106,17 @@ async def health(request: Request) -> Response:
             "graphs": state.snapshot.graph_counts,
             "limits": {"timeout_seconds": state.config.timeout, "max_rows": state.config.max_rows},
             "workers": workers,
+            "network_isolated": state.pool.network_isolated,
+            "connections": connections(request),
         },
         status_code=200 if ok else 503,
     )
+
+
+def connections(request: Request) -> dict[str, int] | None:
+    """The connection guard's counts (see amakg.server.connections), when uvicorn runs it."""
+    guard = getattr(request.app.state, "connections", None)
+    return guard.status() if guard is not None else None
 
 
 async def client_error(request: Request, exc: Exception) -> Response:
@@ -113,10 +136,50 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
-async def server_error(request: Request, exc: Exception) -> Response:
+async def amakg_error(request: Request, exc: Exception) -> Response:
+    """An error amakg reports to users (bad parameter, refused query): the request's fault."""
+    return error_response(request, 400, str(exc))
+
+
+def server_error(request: Request, exc: Exception) -> Response:
+    """The last resort, for bugs only: every bad input has a 4xx of its own."""
     LOG.exception("error answering %s %s", request.method, request.url.path)
     message = f"internal error ({type(exc).__name__}); see the server log"
     return error_response(request, 500, message)
+
+
+class LastResort:
+    """Answers 500 for an exception no handler took, once logged (rate-limited, see logs.py),
+    instead of letting it reach uvicorn, which would log it again and drop the connection; and
+    503 for a request still running when the server stops."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except ClientDisconnect:  # the client went away (or was cut off): no one to answer
+            return
+        except asyncio.CancelledError:  # only uvicorn cancels: its graceful shutdown timed out
+            if not started:
+                message = "the server is shutting down: try again shortly"
+                await error_response(Request(scope), 503, message)(scope, receive, send)
+            return  # the task ends here, as its cancellation asked
+        except Exception as exc:
+            response = server_error(Request(scope), exc)
+            if not started:  # else the answer is cut short: the client sees a broken response
+                await response(scope, receive, send)
 
 
 class SecurityHeaders:

@@ -11,11 +11,10 @@ import threading
 import time
 from types import TracebackType
 
-import uvicorn
-
 from . import listening_socket
 from .app import create_app
 from .config import ServerConfig, ServerError
+from .launch import uvicorn_server
 from .snapshot import Snapshot
 
 START_TIMEOUT = 120.0
@@ -31,7 +30,9 @@ class BackgroundServer:
         self._socket = listening_socket(self.config.host, 0)
         self.port: int = self._socket.getsockname()[1]
         app = create_app(self.config, snapshot)
-        self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+        self._server, app.state.connections = uvicorn_server(
+            app, self.config, "warning", own_logging=False
+        )
         self._thread = threading.Thread(
             target=self._server.run,
             kwargs={"sockets": [self._socket]},

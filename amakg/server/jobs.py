@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from ..errors import AmakgError, NetworkRefused
+from ..errors import AmakgError, NetworkRefused, QueryError
 from ..export import serialize_graph
 from ..guard import check_query
 from ..output import serialize
 from ..store import QueryResult, Store
+from ..terms import to_ox
 
 GRAPH_FORMS = ("construct", "describe")
 
@@ -101,11 +102,21 @@ def answer(store: Store, spec: QuerySpec) -> Answer:
         fmt = spec.formats.get(kind)
         if fmt is None:
             raise NotAcceptable(kind, form)
+    check_bindings(spec.bindings)
     result = execute(store, spec)
     size = len(result.graph) if result.graph is not None else len(result.rows)
     if fmt is None:
         return Answer(result.kind, result.truncated, size, result=result)
     return Answer(result.kind, result.truncated, size, fmt, to_bytes(result, fmt))
+
+
+def check_bindings(bindings: Mapping[str, Node]) -> None:
+    """Refuse (400) a bound value the query engine cannot take, e.g. an IRI with a lone "%"."""
+    for name, value in bindings.items():
+        try:
+            to_ox(value)
+        except (ValueError, TypeError) as exc:
+            raise QueryError(f"the value given for {name!r} cannot be used: {exc}") from None
 
 
 def to_bytes(result: QueryResult, fmt: str) -> bytes:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Identifier, Node
@@ -37,7 +38,7 @@ SHOWN_APART = {
     SCHEMA.sameAs,
     AMA.description,
 }
-_NOT_IN_IRI = re.compile(r'[\s<>"{}|\\^`]')
+_NOT_IN_IRI = re.compile(r'[\x00-\x20\x7f\s<>"{}|\\^`]')  # control characters included
 Row = dict[str, Identifier | None]
 DATASETS = {"wikidata.org": "Wikidata", "musicbrainz.org": "MusicBrainz", "dbpedia.org": "DBpedia"}
 
@@ -48,8 +49,13 @@ def entity_query(name: str) -> str:
 
 
 def entity_iri(path: str) -> URIRef:
+    refusal = ClientError(400, f"/id/{path} does not name an entity: a path of an IRI is expected")
     if not path or _NOT_IN_IRI.search(path):
-        raise ClientError(400, f"/id/{path} does not name an entity: a path of an IRI is expected")
+        raise refusal
+    try:
+        ox.NamedNode(str(AMAR) + path)  # what the query engine will be given, e.g. no lone "%"
+    except ValueError:
+        raise refusal from None
     return URIRef(str(AMAR) + path)
 
 
@@ -71,7 +77,7 @@ async def entity(request: Request) -> Response:
         max_rows=state.config.max_rows,
         formats={"graph": offer[1]},
     )
-    answer = (await run(request, [spec]))[0]
+    answer = (await run(request, [spec], reserved=True))[0]
     if answer.size == 0:
         raise ClientError(404, f"no entity <{iri}> in this dataset")
     return Response(
@@ -92,7 +98,7 @@ async def entity_page(request: Request, iri: URIRef) -> Response:
         )
         for name in PAGE_QUERIES
     ]
-    answers = await run(request, specs)
+    answers = await run(request, specs, reserved=True)
     results = {name: a.result for name, a in zip(PAGE_QUERIES, answers, strict=True) if a.result}
     page = EntityPage.build(iri, results)
     if page.empty:

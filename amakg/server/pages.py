@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from .. import queries, resources
-from ..errors import ParameterError
+from ..errors import NetworkRefused, ParameterError
 from ..guard import check_query
 from ..queries import CannedQuery
 from ..vocab import PREFIXES
@@ -96,17 +96,22 @@ async def run_canned(request: Request) -> Response:
         available = ", ".join(queries.catalogue())
         raise ClientError(404, f"no canned query {name!r}; available: {available}")
     canned = queries.get(name)
+    try:
+        kind = _kind(name)
+    except NetworkRefused as exc:
+        raise ClientError(403, federated_refusal(name, exc)) from None
     given = {k: v for k, v in request.query_params.items() if k != "format"}
     try:
         bindings = canned.bindings(given)
     except ParameterError as exc:
         raise ClientError(400, str(exc)) from None
-    kind = _kind(name)
+    except ValueError as exc:  # defence in depth: an ill-typed value is never a 500
+        raise ClientError(400, f"a parameter value cannot be used: {exc}") from None
     offer = _choose(request, (*OFFERS_BY_KIND[kind], HTML_OFFER))
     state = server_state(request)
     if offer == HTML_OFFER:
         spec = QuerySpec(canned.sparql, bindings, max_rows=state.config.html_rows)
-        answer = (await run(request, [spec]))[0]
+        answer = (await run(request, [spec], reserved=True))[0]
         return state.templates.TemplateResponse(
             request,
             "canned.html",
@@ -123,11 +128,19 @@ async def run_canned(request: Request) -> Response:
     spec = QuerySpec(
         canned.sparql, bindings, max_rows=state.config.max_rows, formats={kind: offer[1]}
     )
-    answer = (await run(request, [spec]))[0]
+    answer = (await run(request, [spec], reserved=True))[0]
     headers = {"Vary": "Accept"}
     if answer.truncated:
         headers.update(truncation_headers(state.config.max_rows, answer.kind))
     return Response(answer.payload, media_type=content_type(offer[0]), headers=headers)
+
+
+def federated_refusal(name: str, exc: NetworkRefused) -> str:
+    return (
+        f"the canned query {name!r} calls a remote SPARQL endpoint, which must be allowed to "
+        f"run it, and this server allows none (it makes no outbound requests). {exc} Run it "
+        f"from the command line instead: amakg query {name} --allow-endpoint ENDPOINT"
+    )
 
 
 def _choose(request: Request, offers: tuple[tuple[str, str], ...]) -> tuple[str, str]:

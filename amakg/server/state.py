@@ -46,9 +46,13 @@ def server_state(request: Request) -> ServerState:
     return state
 
 
-async def run(request: Request, specs: Sequence[QuerySpec]) -> list[Answer]:
-    """Answer the specs in a worker, or raise ClientError with the worker's refusal."""
-    reply = await server_state(request).pool.run(specs)
+async def run(request: Request, specs: Sequence[QuerySpec], reserved: bool = False) -> list[Answer]:
+    """Answer the specs in a worker, or raise ClientError with the worker's refusal.
+
+    reserved: known, bounded queries (canned queries, entity pages), which may use the workers
+    kept free of ad-hoc queries.
+    """
+    reply = await server_state(request).pool.run(specs, reserved=reserved)
     if isinstance(reply, Failure):
         message = reply.message
         if reply.status == 406 and reply.kind in OFFERS_BY_KIND:
