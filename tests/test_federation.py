@@ -121,11 +121,13 @@ def test_allowed_endpoint_joins_our_graph_with_the_standin(
 
 
 def test_federated_query_stops_at_the_timeout(kg: KnowledgeGraph, standin: StandIn) -> None:
-    standin.delay = 5.0
+    """The stand-in would answer after a minute; the query is stopped at its 1 s timeout. (Only
+    a bound far above the timeout is asserted: how soon it stops is for bench/, not a test.)"""
+    standin.delay = 60.0
     start = time.perf_counter()
     with pytest.raises(QueryError, match="stopped after 1 s"):
         kg.run("wikidata-awards", artist="BTS", endpoints={WIKIDATA: standin.url}, timeout=1)
-    assert time.perf_counter() - start < 4
+    assert time.perf_counter() - start < standin.delay / 2
 
 
 def test_other_hosts_stay_unreachable_when_one_endpoint_is_allowed(
