@@ -16,12 +16,12 @@ from .dataset import Sources, fingerprint, load_graphs, load_store, read_manifes
 from .distdir import DIST_FILES
 from .errors import ValidationFailed
 from .export import export_dataset, export_graph, export_store, write_atomic
-from .fastrl import infer_in_store
-from .fastshacl import validate_store
 from .progress import Progress
-from .reason import infer
+from .reasoning.fast import infer_in_store
+from .reasoning.reference import infer
 from .store import Store
-from .validate import ValidationReport, format_report, validate
+from .validation.fast import validate_store
+from .validation.reference import ValidationReport, format_report, validate
 from .vocab import INFERRED, ONTOLOGY
 from .void import describe
 
@@ -51,8 +51,8 @@ def build(
     """Load, validate (raising ValidationFailed on violations), reason; nothing is written.
 
     The fast path (default) never leaves pyoxigraph: the files are parsed into the store,
-    validated there (amakg.fastshacl, proven equal to pyshacl by tests/test_fastshacl.py) and
-    reasoned there (amakg.fastrl, proven equal to owlrl by tests/test_equivalence.py).
+    validated there (amakg.validation.fast, proven equal to pyshacl by tests/test_fastshacl.py) and
+    reasoned there (amakg.reasoning.fast, proven equal to owlrl by tests/test_equivalence.py).
     reference=True is the reference path: rdflib graphs, pyshacl and owlrl, then the store.
     """
     progress = progress or Progress(enabled=False)

@@ -243,7 +243,7 @@ def cli() -> None:
     "--reference",
     is_flag=True,
     help="Take the reference path (rdflib graphs, pyshacl, owlrl: slow) instead of the fast one "
-    "(pyoxigraph, amakg.fastshacl, the OWL RL rules of rules/owl-rl).",
+    "(pyoxigraph, amakg.validation.fast, the OWL RL rules of rules/owl-rl).",
 )
 @_dist_option
 def build(reference: bool, dist: Path | None) -> None:
@@ -284,7 +284,8 @@ def build(reference: bool, dist: Path | None) -> None:
 @click.option(
     "--reference",
     is_flag=True,
-    help="Validate with pyshacl (the slow reference) instead of amakg.fastshacl on pyoxigraph.",
+    help="Validate with pyshacl (the slow reference) instead of amakg.validation.fast "
+    "on pyoxigraph.",
 )
 @_limit_options
 def validate(
@@ -298,7 +299,7 @@ def validate(
     Exit 0 when the data conforms, 1 with a report when it does not, 2 on an error.
     """
     _begin()
-    from .validate import format_report
+    from .validation.reference import format_report
 
     with _limits(max_input_mb, max_literal_mb):
         report = _validation_report(files, reference)
@@ -311,11 +312,11 @@ def validate(
 def _validation_report(files: tuple[Path, ...], reference: bool):
     from . import resources
     from .dataset import load_store, read_manifest
-    from .fastshacl import validate_store
     from .load import read_quads
     from .store import Store
-    from .validate import refuse_rdf_star
-    from .validate import validate as run_validate
+    from .validation.fast import validate_store
+    from .validation.reference import refuse_rdf_star
+    from .validation.reference import validate as run_validate
     from .vocab import ASSERTED, ONTOLOGY
 
     if files:
@@ -547,7 +548,13 @@ def import_ama_history(
     Writes nominations.ttl, provenance.ttl, links.ttl and import-report.{json,md} atomically.
     """
     _begin()
-    from .history import article_graph, curation_graph, history_dir, import_history, output_dir
+    from .importers.history import (
+        article_graph,
+        curation_graph,
+        history_dir,
+        import_history,
+        output_dir,
+    )
 
     with _limits(max_input_mb, max_literal_mb):
         report = import_history(
@@ -686,9 +693,9 @@ def link_command(
     """Reconcile the graph's artists with an external dataset: a linkset, VoID and a review list."""
     _begin()
     from .api import default_dist
-    from .link import link_file
-    from .linkeval import evaluate_against_sample, report
-    from .linkset import write_linkset
+    from .linking.evaluation import evaluate_against_sample, report
+    from .linking.linker import link_file
+    from .linking.linkset import write_linkset
 
     with _limits(max_input_mb, max_literal_mb):
         if evaluate:

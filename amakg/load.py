@@ -26,7 +26,7 @@ import rdflib
 from rdflib import OWL, XSD, Graph, URIRef
 
 from .errors import InputError, NetworkRefused, line_column
-from .terms import from_ox
+from .store import from_ox
 
 rdflib.NORMALIZE_LITERALS = False
 

@@ -1,12 +1,13 @@
 """The two pipelines the benchmark times, stage by stage; each runs in a process of its own.
 
 fast  = `amakg build` itself (amakg.build.build + write_dist, their own stages): files parsed
-        into a pyoxigraph store (load) -> amakg.fastshacl (validate) -> rules + OWL 2 RL rules in
-        the store (reason, amakg.fastrl.infer_in_store) -> canned queries through the Python API
-        (KnowledgeGraph.run) -> the exports (export:trig, export:turtle, export:json-ld,
-        export:void).
-naive = rdflib parse -> pyshacl -> owlrl + rules (amakg.reason.infer, the reference path) ->
-        the canned queries in rdflib's SPARQL engine -> rdflib Turtle serialization.
+        into a pyoxigraph store (load) -> amakg.validation.fast (validate) -> rules + OWL 2 RL
+        rules in the store (reason, amakg.reasoning.fast.infer_in_store) -> canned queries
+        through the Python API (KnowledgeGraph.run) -> the exports (export:trig, export:turtle,
+        export:json-ld, export:void).
+naive = rdflib parse -> pyshacl -> owlrl + rules (amakg.reasoning.reference.infer, the
+        reference path) -> the canned queries in rdflib's SPARQL engine -> rdflib Turtle
+        serialization.
 
 A worker writes one JSON line per event to its report file as it goes ("start" before a stage,
 then the stage's numbers), so that a worker killed at the time limit still tells what it
@@ -200,8 +201,8 @@ def run_fast(folder: Path, params: dict[str, str], runs: int, rec: Recorder) -> 
 def run_naive(
     folder: Path, params: dict[str, str], runs: int, rec: Recorder, query_limit: float
 ) -> None:
-    from amakg.reason import infer
-    from amakg.validate import validate
+    from amakg.reasoning.reference import infer
+    from amakg.validation.reference import validate
 
     with rec.stage("load") as info:
         data = Graph()

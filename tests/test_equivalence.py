@@ -1,4 +1,5 @@
-"""The fast OWL 2 RL path (amakg.fastrl) infers exactly what the reference path (owlrl) infers.
+"""The fast OWL 2 RL path (amakg.reasoning.fast) infers exactly what the reference path (owlrl)
+infers.
 
 On the real data: the same inferred graph as build() (rules + owlrl), whether the fast closure is
 passed to reason.infer, fastrl.fast_infer is used, or the store path (infer_in_store); and the
@@ -19,14 +20,14 @@ import pytest
 from rdflib import RDF, Graph, URIRef
 from rdflib.term import Node
 
-from amakg import ids, queries
+from amakg import iris, queries
 from amakg.api import KnowledgeGraph
 from amakg.build import Built
 from amakg.dataset import load_graphs, read_manifest
 from amakg.errors import ReasoningError
-from amakg.fastrl import fast_closure, fast_infer, infer_in_store
 from amakg.load import load_files
-from amakg.reason import infer, owl_rl_closure
+from amakg.reasoning.fast import fast_closure, fast_infer, infer_in_store
+from amakg.reasoning.reference import infer, owl_rl_closure
 from amakg.store import Store
 from amakg.vocab import AMA, INFERRED, WDT
 
@@ -112,9 +113,9 @@ def test_build_default_reasoner_equals_reference(built: Built, reference: Graph)
 
 def test_fast_path_makes_the_ontologys_inferences(fast_store: Store) -> None:
     inferred = fast_store.graph(INFERRED)
-    bts, jungkook = ids.artist("BTS"), ids.artist("Jungkook")
-    pop_duo = ids.category("Favorite Pop Duo or Group")
-    win = ids.nomination(2022, "Favorite Pop Duo or Group", "BTS")
+    bts, jungkook = iris.artist("BTS"), iris.artist("Jungkook")
+    pop_duo = iris.category("Favorite Pop Duo or Group")
+    win = iris.nomination(2022, "Favorite Pop Duo or Group", "BTS")
     assert (jungkook, AMA.memberOf, bts) in inferred  # property chain through the membership
     assert (bts, AMA.hasMember, jungkook) in inferred  # inverse of the chain
     assert (win, RDF.type, AMA.Win) in inferred  # intersection with a hasValue restriction

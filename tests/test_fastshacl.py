@@ -1,4 +1,4 @@
-"""The fast SHACL path (amakg.fastshacl) gives exactly pyshacl's report (validate.validate).
+"""The fast SHACL path (amakg.validation.fast) gives exactly pyshacl's report (validate.validate).
 
 Compared result for result (severity, focus node, path, value, message, source shape): on every
 fixture of tests/fixtures (each broken on purpose), on the real data, on a synthetic graph from
@@ -25,9 +25,9 @@ from rdflib.term import Node
 from amakg import resources
 from amakg.build import Built
 from amakg.dataset import load_graphs, load_store, read_manifest
-from amakg.fastshacl import UnsupportedShape, compile_shapes, validate_store
-from amakg.terms import from_ox, to_ox
-from amakg.validate import (
+from amakg.store import from_ox, to_ox
+from amakg.validation.fast import UnsupportedShape, compile_shapes, validate_store
+from amakg.validation.reference import (
     ValidationReport,
     ValidationResult,
     format_report,

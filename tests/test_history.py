@@ -1,4 +1,4 @@
-"""The AMA history import (amakg/history/), its curation and its quality checks.
+"""The AMA history import (amakg/importers/history/), its curation and its quality checks.
 
 Real data: data/sources/ama-history/*.jl merged with data/article.ttl (+ data/links), curated
 with data/curation/*.ttl. Fixtures: tests/fixtures/history/<case>/*.jl, one defect class each.
@@ -19,8 +19,10 @@ from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Identifier, Node
 
-from amakg import history, linkeval, names, resources
+from amakg import naming, resources
 from amakg.errors import InputError
+from amakg.importers import history
+from amakg.linking import evaluation as linkeval
 from amakg.load import load_files
 from amakg.store import Store
 from amakg.vocab import AMA, AMAR, ASSERTED, PROV
@@ -728,16 +730,16 @@ def test_links_to_dbpedia_with_row_provenance(built: Graph) -> None:
 
 
 def test_dbpedia_encoding() -> None:
-    assert names.dbpedia_resource('"Heroes"_(album)') == URIRef(
+    assert naming.dbpedia_resource('"Heroes"_(album)') == URIRef(
         "http://dbpedia.org/resource/%22Heroes%22_(album)"
     )
-    assert names.dbpedia_resource("Am I Evil?") == URIRef(
+    assert naming.dbpedia_resource("Am I Evil?") == URIRef(
         "http://dbpedia.org/resource/Am_I_Evil%3F"
     )
-    assert names.dbpedia_resource("Guns_N'_Roses") == URIRef(
+    assert naming.dbpedia_resource("Guns_N'_Roses") == URIRef(
         "http://dbpedia.org/resource/Guns_N'_Roses"
     )
-    assert names.dbpedia_resource("AC/DC") == URIRef("http://dbpedia.org/resource/AC/DC")
+    assert naming.dbpedia_resource("AC/DC") == URIRef("http://dbpedia.org/resource/AC/DC")
     # the linker names the sample's resources with the same function
     assert linkeval.sample_iri("/wiki/Am_I_Evil%3F", "urn:x:") == URIRef("urn:x:Am_I_Evil%3F")
 

@@ -1,7 +1,7 @@
 """Known external identifiers: data/links/external-ids.ttl against data/sources/external-ids.tsv.
 
 Regenerate the file after a change of the TSV, data/article.ttl or data/provenance/*.ttl:
-    .venv/bin/python -c "from amakg.identifiers import write_external_ids; write_external_ids()"
+    .venv/bin/python -c "from amakg.importers.identifiers import write_external_ids as w; w()"
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS
 
 from amakg import resources
 from amakg.errors import InputError
-from amakg.identifiers import SOURCE, external_id_graph, read_rows, write_external_ids
+from amakg.importers.identifiers import SOURCE, external_id_graph, read_rows, write_external_ids
 from amakg.load import load_files, parse_file
 from amakg.vocab import AMA, AMAR, PROV, SCHEMA
 

@@ -18,7 +18,14 @@ from rdflib import RDF, SKOS, Graph, Literal, URIRef
 
 from amakg import resources
 from amakg.errors import InputError, NetworkRefused
-from amakg.link import (
+from amakg.linking.evaluation import (
+    SampleEvaluation,
+    evaluate,
+    evaluate_against_sample,
+    report,
+    sample_iri,
+)
+from amakg.linking.linker import (
     LinkResult,
     blocking_keys,
     candidate_pairs,
@@ -29,15 +36,8 @@ from amakg.link import (
     our_graph,
     score,
 )
-from amakg.linkeval import (
-    SampleEvaluation,
-    evaluate,
-    evaluate_against_sample,
-    report,
-    sample_iri,
-)
-from amakg.linkprofile import Profile, kind_from_suffix, name_key, our_profiles, their_profiles
-from amakg.linkset import SSSOM, linkset_graph, review_path, write_linkset
+from amakg.linking.linkset import SSSOM, linkset_graph, review_path, write_linkset
+from amakg.linking.profile import Profile, kind_from_suffix, name_key, our_profiles, their_profiles
 from amakg.load import parse_file
 from amakg.vocab import AMAR, VOID
 

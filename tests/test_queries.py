@@ -14,15 +14,15 @@ import pytest
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
-from amakg import ids, queries, resources
+from amakg import iris, queries, resources
 from amakg.api import KnowledgeGraph, open_graph
 from amakg.errors import NetworkRefused, ParameterError
 from amakg.store import QueryResult
 from amakg.vocab import AMA
 
 ARTICLE = resources.data_dir() / "sources" / "article-2022-11-21-bts-amas.txt"
-POP_DUO_GROUP = ids.lineage("Favorite Pop Duo or Group")
-BTS = ids.artist("BTS")
+POP_DUO_GROUP = iris.lineage("Favorite Pop Duo or Group")
+BTS = iris.artist("BTS")
 
 
 @pytest.fixture(scope="module")
@@ -329,7 +329,7 @@ def test_provenance_of_bts_quotes_its_sources_exactly(kg: KnowledgeGraph) -> Non
     for quote in {text(r["quote"]) for r in result.rows}:
         assert quote is not None and squeezed(quote) in corpus, quote
     article = squeezed(ARTICLE.read_text(encoding="utf-8"))
-    social = ids.nomination(2018, "Favorite Social Artist", "BTS")
+    social = iris.nomination(2018, "Favorite Social Artist", "BTS")
     quotes = {text(r["quote"]) for r in result.rows if r["fact"] == social}
     sentence_3 = (
         "BTS made their first award-winning relationship with the American Music Awards when "
@@ -492,7 +492,7 @@ def test_a_name_in_any_case_or_the_iri_finds_the_same_rows(
 
 @pytest.mark.parametrize("asserted_only", [False, True])
 def test_an_alias_in_any_case_finds_the_artist(kg: KnowledgeGraph, asserted_only: bool) -> None:
-    for alias in ("TXT", "txt", "Txt", str(ids.artist("TOMORROW X TOGETHER"))):
+    for alias in ("TXT", "txt", "Txt", str(iris.artist("TOMORROW X TOGETHER"))):
         result = kg.run("artist-ceremonies", artist=alias, asserted_only=asserted_only)
         assert {text(r["whoName"]) for r in result.rows} == {"TOMORROW X TOGETHER"}, alias
     for alias in ("Moneskin", "MONESKIN", "måneskin"):
@@ -511,7 +511,7 @@ def test_names_are_found_without_the_inferred_graph(kg: KnowledgeGraph) -> None:
 
 
 def test_a_category_name_in_any_case_or_its_iri(kg: KnowledgeGraph) -> None:
-    pop_duo = ids.category("Favorite Pop Duo or Group")
+    pop_duo = iris.category("Favorite Pop Duo or Group")
     expected = answer(kg.run("nominees", category="Favorite Pop Duo or Group", year=2019))
     assert expected
     for spelling in ("favorite pop duo or group", "FAVORITE POP DUO OR GROUP", str(pop_duo)):

@@ -22,8 +22,8 @@ import amakg.build
 from amakg.build import Built, build
 from amakg.dataset import load_graphs, read_manifest
 from amakg.errors import ReasoningError
-from amakg.fastrl import infer_in_store
-from amakg.reason import apply_rules, infer, load_rules, owl_rl_closure
+from amakg.reasoning.fast import infer_in_store
+from amakg.reasoning.reference import apply_rules, infer, load_rules, owl_rl_closure
 from amakg.store import Store
 from amakg.vocab import AMA, AMAR, INFERRED, MO, ONTOLOGY, SCHEMA, WDT
 

@@ -17,7 +17,7 @@ from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from amakg import resources
-from amakg.validate import ValidationReport, format_report, validate
+from amakg.validation.reference import ValidationReport, format_report, validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))

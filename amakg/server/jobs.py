@@ -16,8 +16,7 @@ from ..errors import AmakgError, NetworkRefused, QueryError
 from ..export import serialize_graph
 from ..guard import check_query
 from ..output import serialize
-from ..store import QueryResult, Store
-from ..terms import to_ox
+from ..store import QueryResult, Store, to_ox
 
 GRAPH_FORMS = ("construct", "describe")
 

@@ -10,8 +10,8 @@ from collections import Counter, defaultdict
 from rapidfuzz import fuzz
 from rdflib import URIRef
 
-from .. import ids
-from ..names import fold, normalize
+from ... import iris
+from ...naming import fold, normalize
 from .context import Context
 from .entities import Ambiguous, Entity, Merge, assign_iris
 from .rows import WIKIPEDIA, Entry, Mention
@@ -38,7 +38,7 @@ class ArtistResolver:
                     self._attach(self._curated(f"link:{mention.title}"), mention, entry, i)
         self._match_linked_to_context()
         self._attach_unlinked(unlinked)
-        assign_iris(self.entities.values(), ids.artist, ctx)
+        assign_iris(self.entities.values(), iris.artist, ctx)
         self._near_identical()
 
     def _curated(self, key: str) -> str:

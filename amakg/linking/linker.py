@@ -23,12 +23,12 @@ from pathlib import Path
 from rapidfuzz import fuzz
 from rdflib import Graph, URIRef
 
-from . import resources
-from .dataset import read_manifest
-from .errors import InputError
-from .linkprofile import Mapping, Profile, load_mapping, name_key, our_profiles, their_profiles
-from .load import load_files, parse_file
-from .vocab import ASSERTED
+from .. import resources
+from ..dataset import read_manifest
+from ..errors import InputError
+from ..load import load_files, parse_file
+from ..vocab import ASSERTED
+from .profile import Mapping, Profile, load_mapping, name_key, our_profiles, their_profiles
 
 __all__ = [
     "Candidate",

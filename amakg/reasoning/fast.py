@@ -54,11 +54,11 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Node
 
-from . import resources
-from .errors import ReasoningError
-from .reason import Rule, load_rules
-from .terms import from_ox, to_ox
-from .vocab import INFERRED
+from .. import resources
+from ..errors import ReasoningError
+from ..store import from_ox, to_ox
+from ..vocab import INFERRED
+from .reference import Rule, load_rules
 
 OWL_RL_FOLDER = "owl-rl"
 _INPUT = ox.NamedNode("urn:x-amakg:fastrl:input")

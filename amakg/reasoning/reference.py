@@ -17,10 +17,10 @@ from owlrl.Namespaces import ERRNS
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal
 from rdflib.term import Node
 
-from . import resources
-from .errors import ReasoningError
-from .store import Store
-from .vocab import INFERRED
+from .. import resources
+from ..errors import ReasoningError
+from ..store import Store
+from ..vocab import INFERRED
 
 Triple = tuple[Node, Node, Node]
 

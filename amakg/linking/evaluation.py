@@ -25,13 +25,13 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from . import resources
-from .errors import InputError
-from .link import LinkResult, Mapping, link, load_mapping, our_graph
-from .linkprofile import our_profiles, their_profiles
-from .load import parse_file
-from .names import normalize, resource_name, wiki_title
-from .vocab import AMAR, PROV
+from .. import resources
+from ..errors import InputError
+from ..load import parse_file
+from ..naming import normalize, resource_name, wiki_title
+from ..vocab import AMAR, PROV
+from .linker import LinkResult, Mapping, link, load_mapping, our_graph
+from .profile import our_profiles, their_profiles
 
 Pair = tuple[URIRef, URIRef]
 

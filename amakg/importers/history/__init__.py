@@ -2,11 +2,11 @@
 
 Each JSON line is one entry of an English Wikipedia "American Music Award for ..." page: a
 category (the page title), a ceremony year, one or more artists with their /wiki/ links, whether
-they won, and for album pages the album. The import (amakg.history.importer.run_import)
+they won, and for album pages the album. The import (amakg.importers.history.importer.run_import)
 
 1. reads the rows (a row that cannot be read is dropped, with its reason, never silently): rows;
 2. resolves artists and works: one entity per Wikipedia link; a row without a link joins the one
-   entity of the same normalized name (amakg.names.normalize), if there is exactly one; the
+   entity of the same normalized name (amakg.naming.normalize), if there is exactly one; the
    article graph's entities are matched the same way (its DBpedia links, else its labels).
    Pairs that cannot be decided (one name, several links; near-identical names) are reported as
    ambiguous and never merged, unless a curation correction merges them: entities, artists,

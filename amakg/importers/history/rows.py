@@ -12,10 +12,10 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from ..errors import InputError
-from ..load import current_limits, decode_utf8, megabytes, open_regular
-from ..names import strip_disambiguation, wiki_title
-from ..vocab import AMAR
+from ...errors import InputError
+from ...load import current_limits, decode_utf8, megabytes, open_regular
+from ...naming import strip_disambiguation, wiki_title
+from ...vocab import AMAR
 
 PAGE_PREFIX = "American_Music_Award_for_"
 ORGANIZATION = "American_Music_Award"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .. import resources
-from ..load import load_files
+from ... import resources
+from ...load import load_files
 from .importer import import_history
 from .report import ImportReport
 

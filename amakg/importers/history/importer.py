@@ -9,9 +9,9 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from .. import ids
-from ..errors import InputError
-from ..vocab import AMA
+from ... import iris
+from ...errors import InputError
+from ...vocab import AMA
 from .artists import ArtistResolver
 from .context import read_context, stated_outcome
 from .defects import Defects, find_defects
@@ -72,7 +72,7 @@ def run_import(source: Path, article: Graph, curation: Graph | None = None) -> I
     nominations, merged = build_nominations(entries, placed, artists, works, ctx)
     names = {entity_iri(e): e.name for e in artists.entities.values()}
     names |= {entity_iri(w): w.name for w in works.values()}
-    names |= {ids.ceremony(e.year): f"{e.year} American Music Awards" for e in entries}
+    names |= {iris.ceremony(e.year): f"{e.year} American Music Awards" for e in entries}
     names |= {page_category(e): e.category_name for e in entries}
     writer = GraphWriter(ctx, curated, names)
     outcomes = {n.nodes[0]: writer.outcome(n) for n in nominations}

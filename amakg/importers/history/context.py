@@ -17,9 +17,9 @@ from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from ..errors import InputError
-from ..names import DBPEDIA, normalize, wiki_title
-from ..vocab import AMA, AMAR, SCHEMA
+from ...errors import InputError
+from ...naming import DBPEDIA, normalize, wiki_title
+from ...vocab import AMA, AMAR, SCHEMA
 from .rows import WIKIPEDIA
 
 ARTIST_TYPES = (AMA.Group, AMA.SoloArtist, AMA.Artist)

@@ -75,7 +75,7 @@ def validate(data: Graph, *, shapes: Graph | None = None) -> ValidationReport:
 def refuse_rdf_star(quads: Iterable[ox.Quad], path: Path) -> None:
     """The reference path hands the data to pyshacl as an rdflib graph, which cannot hold an
     RDF-star triple term: refuse such data (from `path`) with where it is, before rdflib fails
-    on it. The fast path (amakg.fastshacl on pyoxigraph) reads RDF-star."""
+    on it. The fast path (amakg.validation.fast on pyoxigraph) reads RDF-star."""
     for quad in quads:
         if isinstance(quad.subject, ox.Triple) or isinstance(quad.object, ox.Triple):
             line, column = _first_triple_term(path)

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 
 from rdflib import URIRef
 
-from ..vocab import AMA
+from ...vocab import AMA
 from .context import Context
 from .nominations import Nomination
 

@@ -11,10 +11,10 @@ from rdflib import RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from .. import ids
+from ... import iris
+from ...naming import DBPEDIA, dbpedia_resource, slug
+from ...vocab import AMA, PROV, SCHEMA
 from ..identifiers import statement_iri
-from ..names import DBPEDIA, dbpedia_resource, slug
-from ..vocab import AMA, PROV, SCHEMA
 from .context import Context, stated_outcome
 from .entities import Entity
 from .nominations import Nomination, entity_iri
@@ -135,7 +135,7 @@ class GraphWriter:
             self.labels(node, name)
             if self.ctx.scheme is not None:
                 self.add(node, SKOS.inScheme, self.ctx.scheme)
-            lineage = ids.lineage(name)
+            lineage = iris.lineage(name)
             self.add(node, AMA.lineage, lineage)
             self.add(lineage, RDF.type, AMA.CategoryLineage)
             self.labels(lineage, f"{name}, under all its names", "en")

@@ -18,10 +18,10 @@ from urllib.parse import unquote
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .errors import InputError
-from .load import read_bytes
-from .names import fold, strip_disambiguation
-from .vocab import AMA
+from ..errors import InputError
+from ..load import read_bytes
+from ..naming import fold, strip_disambiguation
+from ..vocab import AMA
 
 GROUP, PERSON = "group", "person"
 

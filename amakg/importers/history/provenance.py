@@ -9,7 +9,7 @@ from collections import defaultdict
 from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import DCTERMS
 
-from ..vocab import AMA, AMAR, PROV
+from ...vocab import AMA, AMAR, PROV
 from .graph import Triple, integer, literal
 from .rows import WIKIPEDIA, Entry, Row
 

@@ -94,10 +94,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, SH
 from rdflib.term import Identifier, Node
 
-from . import resources
-from .errors import AmakgError
-from .terms import from_ox, to_ox
-from .validate import (
+from .. import resources
+from ..errors import AmakgError
+from ..store import from_ox, to_ox
+from .reference import (
     _SEVERITIES,
     ValidationReport,
     ValidationResult,

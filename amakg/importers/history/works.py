@@ -4,8 +4,8 @@ artists.
 
 from __future__ import annotations
 
-from .. import ids
-from ..names import normalize
+from ... import iris
+from ...naming import normalize
 from .artists import ArtistResolver
 from .context import Context
 from .entities import Entity, assign_iris
@@ -21,7 +21,7 @@ def resolve_works(entries: list[Entry], artists: ArtistResolver, ctx: Context) -
         key = _work_key(entry, artists)
         work = works.setdefault(key, Entity(key, entry.work.title))
         work.add(entry.work, entry.row, "album")
-    assign_iris(works.values(), ids.work, ctx)
+    assign_iris(works.values(), iris.work, ctx)
     return {entry.row.id: works[_work_key(entry, artists)] for entry in entries if entry.work}
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from .. import ids
+from ... import iris
 from .context import Context
 from .rows import Entry, Mention
 
@@ -32,7 +32,7 @@ class Unsplit:
 
 
 def page_category(entry: Entry) -> URIRef:
-    return ids.category(entry.category_name)
+    return iris.category(entry.category_name)
 
 
 def category_for(entry: Entry, ctx: Context) -> URIRef:
@@ -54,7 +54,7 @@ def place(
     for entry in entries:
         groups[(entry.page, entry.year)].append(entry)
     for (_page, year), group in groups.items():
-        ceremonies = [ids.ceremony(year)] * len(group)
+        ceremonies = [iris.ceremony(year)] * len(group)
         if curated and year in ctx.splits:
             blocks, reason = split_blocks(group, len(ctx.splits[year][1]))
             if blocks is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from .names import slug
+from .naming import slug
 from .vocab import AMAR
 
 

@@ -27,12 +27,12 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, XSD
 
-from . import __version__
-from .errors import InputError
-from .export import write_atomic
-from .link import Candidate, LinkResult
-from .terms import to_ox
-from .vocab import AMAR, LINKS, PREFIXES, VOID
+from .. import __version__
+from ..errors import InputError
+from ..export import write_atomic
+from ..store import to_ox
+from ..vocab import AMAR, LINKS, PREFIXES, VOID
+from .linker import Candidate, LinkResult
 
 SSSOM = Namespace("https://w3id.org/sssom/")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")

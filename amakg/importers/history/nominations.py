@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from .. import ids
-from ..vocab import AMAR
+from ... import iris
+from ...vocab import AMAR
 from .artists import ArtistResolver
 from .context import Context
 from .entities import Entity
@@ -87,7 +87,7 @@ def _nomination_iri(
     known = ctx.nominations.get((placement.ceremony, placement.category, artist, work))
     if known is not None:
         return known
-    return ids.nomination(
+    return iris.nomination(
         _segment(placement.ceremony, "ceremony"),
         _segment(placement.category, "category"),
         _segment(artist, "artist"),
