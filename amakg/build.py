@@ -7,6 +7,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -18,12 +19,13 @@ from .errors import ValidationFailed
 from .export import export_dataset, export_graph, export_store, write_atomic
 from .progress import Progress
 from .reasoning.fast import infer_in_store
-from .reasoning.reference import infer
 from .store import Store
 from .validation.fast import validate_store
-from .validation.reference import ValidationReport, format_report, validate
 from .vocab import INFERRED, ONTOLOGY
 from .void import describe
+
+if TYPE_CHECKING:
+    from .validation.reference import ValidationReport
 
 
 @dataclass
@@ -81,6 +83,10 @@ def _fast(
 def _reference(
     sources: Sources, progress: Progress, check: bool
 ) -> tuple[Store, ValidationReport | None]:
+    # the reference path alone loads pyshacl and owlrl
+    from .reasoning.reference import infer
+    from .validation.reference import validate
+
     with progress.stage("load"):
         graphs = load_graphs(sources)
     data = Graph()
@@ -103,6 +109,8 @@ def _reference(
 
 def _raise_on_violations(report: ValidationReport) -> None:
     if not report.conforms:
+        from .validation.reference import format_report
+
         raise ValidationFailed(format_report(report), report)
 
 

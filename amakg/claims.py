@@ -18,7 +18,6 @@ same way for every claim:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from . import resources
+from . import resources, sparqlfiles
 from .errors import QueryError
 
 HOLDS = "holds"
@@ -35,8 +34,6 @@ NOT_ENOUGH_DATA = "not enough data"
 
 Rows = Sequence[Mapping[str, Node | None]]
 QueryFn = Callable[[str], Rows]
-
-_HEADER = re.compile(r"^#\s*(claim|title|verdict):\s*(.*)$")
 
 
 @dataclass(frozen=True)
@@ -59,6 +56,35 @@ class ClaimVerdict:
     evidence: list[dict[str, Node | None]]
     sources: list[str]
 
+    def to_json(self) -> dict[str, object]:
+        """The verdict as JSON data (terms as prefixed names or plain values)."""
+        from .output import short
+
+        return {
+            "claim": str(self.claim),
+            "title": self.title,
+            "verdict": self.verdict,
+            "reason": self.reason,
+            "evidence": [{k: short(x) for k, x in row.items()} for row in self.evidence],
+            "sources": self.sources,
+        }
+
+    def to_text(self) -> str:
+        """The verdict as a person reads it: verdict, title, why, the evidence, the sources."""
+        from .output import short
+
+        hidden = {"holds", "covered", "sources"}
+        lines = [f"{self.verdict.upper():<16} {self.title}  ({short(self.claim)})"]
+        lines.append(f"    why: {self.reason}")
+        for row in self.evidence:
+            cells = ", ".join(
+                f"{k}={short(x)}" for k, x in row.items() if k not in hidden and x is not None
+            )
+            lines.append(f"    - {cells}")
+        if self.sources:
+            lines.append("    sources: " + ", ".join(self.sources))
+        return "\n".join(lines)
+
 
 def claims_dir() -> Path:
     return resources.queries_dir() / "claims"
@@ -67,12 +93,8 @@ def claims_dir() -> Path:
 def read_claim(path: Path) -> Claim:
     text = path.read_text(encoding="utf-8")
     header: dict[str, str] = {}
-    for line in text.splitlines():
-        match = _HEADER.match(line)
-        if match:
-            header.setdefault(match.group(1), match.group(2).strip())
-        elif line.strip() and not line.startswith("#"):
-            break
+    for key, value in sparqlfiles.header(text):
+        header.setdefault(key, value)
     missing = [k for k in ("claim", "title", "verdict") if k not in header]
     if missing:
         raise QueryError(

@@ -18,18 +18,11 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from rdflib import Graph
 
-from . import jsonld, resources
+from . import formats, jsonld, resources
 from .errors import AmakgError, OutputError
 from .load import parse_quads
 from .store import Store
 from .vocab import PREFIXES
-
-FORMATS = {
-    "turtle": (".ttl", ox.RdfFormat.TURTLE),
-    "json-ld": (".jsonld", ox.RdfFormat.JSON_LD),
-    "trig": (".trig", ox.RdfFormat.TRIG),
-    "nt": (".nt", ox.RdfFormat.N_TRIPLES),
-}
 
 
 class ExportError(AmakgError):
@@ -91,8 +84,11 @@ def context() -> dict:
 
 
 def serialize_graph(graph: Graph, fmt: str) -> bytes:
-    """One graph as bytes in `fmt` (turtle, json-ld or nt), written by pyoxigraph or, for
-    JSON-LD, by amakg.jsonld (compacted with the local context): fast, no recursion limit."""
+    """One graph as bytes in `fmt` (a graph format of amakg.formats), written by pyoxigraph or,
+    for JSON-LD, by amakg.jsonld (compacted with the local context): fast, no recursion limit;
+    RDF/XML by rdflib."""
+    if fmt == "rdf-xml":
+        return graph.serialize(format="xml", encoding="utf-8")
     store = Store()
     store.add_default(graph)
     return serialize_store(store, fmt)
@@ -123,17 +119,20 @@ def export_store(store: Store, path: Path, fmt: str) -> Path:
 
 
 def _write(store: Store, fmt: str, out: BinaryIO) -> None:
-    """The default graph of a store in `fmt`, written to a binary stream: Turtle and N-Triples
-    by pyoxigraph, JSON-LD by amakg.jsonld (compacted with the local context)."""
+    """The default graph of a store in `fmt`, written to a binary stream: JSON-LD by
+    amakg.jsonld (compacted with the local context), the other syntaxes of amakg.formats by
+    pyoxigraph."""
+    syntax = formats.get(fmt).rdf_syntax if fmt in formats.names("graph") else None
     if fmt == "json-ld":
         text = io.TextIOWrapper(out, encoding="utf-8")
         jsonld.write(store.triples(), context(), text)
         text.flush()
         text.detach()  # leave `out` open for its owner
-    elif fmt in ("turtle", "nt"):
-        store.dump(out, FORMATS[fmt][1], prefixes=PREFIXES)
+    elif syntax is not None:
+        store.dump(out, getattr(ox.RdfFormat, syntax), prefixes=PREFIXES)
     else:
-        raise ExportError(f"unknown graph format {fmt!r}: use turtle, json-ld or nt")
+        known = ", ".join(f for f in formats.names("graph") if formats.get(f).rdf_syntax)
+        raise ExportError(f"unknown graph format {fmt!r}: use {known}")
 
 
 def export_union(store: Store, names: list, path: Path, fmt: str) -> Path:

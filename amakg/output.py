@@ -7,22 +7,14 @@ from rdflib import BNode, Literal, URIRef, Variable
 from rdflib.query import Result
 from rdflib.term import Node
 
+from . import formats
 from .errors import ParameterError
 from .export import serialize_graph
 from .store import QueryResult
 from .vocab import curie
 
-RESULT_FORMATS = ("table", "json", "xml", "csv", "tsv")
-GRAPH_FORMATS = ("turtle", "json-ld", "nt")
-MEDIA_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-    "turtle": "text/turtle; charset=utf-8",
-    "json-ld": "application/ld+json",
-    "nt": "application/n-triples",
-}
+RESULT_FORMATS = formats.names("select")
+GRAPH_FORMATS = formats.names("graph", for_people=False)
 
 
 def short(term: Node | None) -> str:
@@ -54,7 +46,8 @@ def table(result: QueryResult) -> str:
 
 
 def serialize(result: QueryResult, fmt: str) -> bytes:
-    """SELECT/ASK: json, xml, csv, tsv (SPARQL 1.1); CONSTRUCT/DESCRIBE: turtle, json-ld, nt."""
+    """SELECT/ASK: json, xml, csv, tsv (SPARQL 1.1); CONSTRUCT/DESCRIBE: turtle, json-ld, nt,
+    rdf-xml; any: table (amakg.formats)."""
     if fmt == "table":
         return (table(result) + "\n").encode()
     if result.kind == "graph":

@@ -21,7 +21,7 @@ from pathlib import Path
 from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
-from . import resources
+from . import resources, sparqlfiles
 from .errors import NetworkRefused, ParameterError
 from .guard import check_query
 
@@ -140,13 +140,7 @@ def parse_header(path: Path) -> CannedQuery:
     text = path.read_text(encoding="utf-8")
     fields: dict[str, str] = {}
     params: list[Parameter] = []
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            if line.strip():
-                break
-            continue
-        key, _, value = line.lstrip("#").strip().partition(":")
-        value = value.strip()
+    for key, value in sparqlfiles.header(text):
         if key == "param":
             match = _PARAM.match(value)
             if not match:

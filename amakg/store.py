@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -19,7 +18,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
-from . import resources
+from . import sparqlfiles
 from .errors import QueryError
 from .querytext import canonical
 
@@ -96,7 +95,8 @@ class Store:
 
     @property
     def oxigraph(self) -> ox.Store:
-        """The pyoxigraph store itself, for the engines that work on it (fastrl, fastshacl)."""
+        """The pyoxigraph store itself, for the engines that work on it (the fast reasoner and
+        validator)."""
         return self._store
 
     # ------------------------------------------------------------------ filling
@@ -131,7 +131,8 @@ class Store:
     def load_file(self, path: Path, graph: URIRef | None = None) -> None:
         """Bulk-load a Turtle/TriG/N-Quads file that `amakg build` wrote (TriG keeps its named
         graphs): no size bound, but only a regular file is read."""
-        from .load import Limits, parse_quads, using_limits
+        from .inputs import Limits, using_limits
+        from .load import parse_quads
 
         with using_limits(Limits.for_built_output()):
             if graph is None:
@@ -247,10 +248,9 @@ class Store:
         return _result(answer, max_rows)
 
 
-@cache
 def _sparql(name: str) -> str:
     """One of the store's own queries (queries/store/NAME.rq)."""
-    return (resources.queries_dir() / "store" / f"{name}.rq").read_text(encoding="utf-8")
+    return sparqlfiles.read("store", name)
 
 
 def _dump_options(fmt: ox.RdfFormat, prefixes: Mapping[str, str] | None) -> dict[str, object]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, XSD
 
-from . import __version__, resources
+from . import __version__, sparqlfiles
 from .store import Store
 from .vocab import AMAR, DCAT, GRAPH_BASE, INFERRED, LINKS, PROV, VOID
 
@@ -22,7 +22,7 @@ def _int(term: object) -> int:
 
 
 def _query(name: str) -> str:
-    return (resources.queries_dir() / "void" / f"{name}.rq").read_text(encoding="utf-8")
+    return sparqlfiles.read("void", name)
 
 
 def describe(store: Store, asserted: list[URIRef]) -> Graph:

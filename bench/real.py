@@ -2,7 +2,8 @@
 
 - `amakg build` end to end in a fresh process (as a person runs it; today's reasoner);
 - the same build in process, stage by stage (build() and write_dist()), on the reference path
-  (rdflib graphs, pyshacl, owlrl) and on the fast one (pyoxigraph, fastshacl, fastrl);
+  (rdflib graphs, pyshacl, owlrl) and on the fast one (pyoxigraph, amakg.validation.fast,
+  amakg.reasoning.fast);
 - every canned query (each with its default parameters; "BTS" for a required one) p50 through
   the Python API (KnowledgeGraph.run) and on the pyoxigraph engine alone;
 - `amakg query wins --param artist=BTS` from a cold process, reusing the dist/ just built.

@@ -254,7 +254,7 @@ class Checker:
         triples = sum(1 for _ in ox.parse(path=folder / "amakg.ttl", format=ox.RdfFormat.TURTLE))
         void = list(ox.parse(path=folder / "void.ttl", format=ox.RdfFormat.TURTLE))
         (stated,) = [t.object for t in void if t.subject == DATASET and t.predicate == VOID_TRIPLES]
-        assert triples == int(stated.value)  # type: ignore[union-attr]
+        assert triples == int(stated.value)
         document = json.loads((folder / "amakg.jsonld").read_text(encoding="utf-8"))
         assert document["@graph"]
 

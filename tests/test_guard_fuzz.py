@@ -192,6 +192,7 @@ def test_the_listener_counts_a_real_request() -> None:
     import pyoxigraph as ox
 
     answer = ox.Store().query(f"SELECT * WHERE {{ SERVICE <{URL}> {{ ?s ?p ?o }} }}")
+    assert isinstance(answer, ox.QuerySolutions)
     assert [str(row["s"].value) for row in answer] == ["http://example.org/leaked"]
     assert LISTENER.connections == 1
     LISTENER.clear()

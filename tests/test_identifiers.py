@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import OWL, RDF, SKOS, Graph, Literal, URIRef
@@ -171,13 +172,13 @@ def test_rows_quote_the_tsv_line_with_its_tabs() -> None:
 # ---------------------------------------------------------------- error paths
 
 
-def write_case(tmp_path: Path, tsv: str) -> dict[str, Path]:
+def write_case(tmp_path: Path, tsv: str) -> dict[str, Any]:
     (tmp_path / "ids.tsv").write_text(tsv, encoding="utf-8")
     return {
         "tsv": tmp_path / "ids.tsv",
         "article": DATA / "article.ttl",
         "provenance": [DATA / "provenance" / "article.ttl"],
-    }  # type: ignore[dict-item]
+    }
 
 
 HEADER = "entity\twikidata\tmusicbrainz_artist\tdbpedia_resource\tnote\n"

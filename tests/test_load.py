@@ -18,7 +18,8 @@ from rdflib import XSD, Graph, Literal, URIRef
 
 from amakg import resources
 from amakg.errors import InputError, NetworkRefused
-from amakg.load import Limits, load_files, parse_file, read_bytes, using_limits
+from amakg.inputs import Limits, read_bytes, using_limits
+from amakg.load import load_files, parse_file
 from amakg.store import Store
 
 BAD = Path(__file__).parent / "fixtures" / "bad"

@@ -9,10 +9,11 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib.plugins.sparql import prepareQuery
-from rdflib.term import Node
+from rdflib.term import Identifier, Literal, Node
 
 from amakg import iris, queries, resources
 from amakg.api import KnowledgeGraph, open_graph
@@ -38,7 +39,17 @@ def number(value: Node | None) -> int | None:
     return None if value is None else int(str(value))
 
 
-def rows(result: QueryResult) -> Iterator[dict[str, Node | None]]:
+def whole(value: Node | None) -> int:
+    assert value is not None
+    return int(str(value))
+
+
+def python(value: Node | None) -> object:
+    assert isinstance(value, Literal), value
+    return value.toPython()
+
+
+def rows(result: QueryResult) -> Iterator[dict[str, Identifier | None]]:
     return iter(result.rows)
 
 
@@ -68,7 +79,7 @@ def test_wins_of_bts_by_year_and_category(kg: KnowledgeGraph) -> None:
 
 
 def test_wins_are_ordered_by_year(kg: KnowledgeGraph) -> None:
-    years = [number(r["year"]) for r in kg.run("wins", artist="BTS").rows]
+    years = [whole(r["year"]) for r in kg.run("wins", artist="BTS").rows]
     assert years == sorted(years)
     assert years[0] == 2018 and years[-1] == 2022
 
@@ -165,7 +176,7 @@ def test_bts_ceremonies(kg: KnowledgeGraph) -> None:
     assert (2022, "absent", None) in seen
     assert {(y, c) for y, what, c in seen if what == "won"} == BTS_WINS
     performance = next(r for r in result.rows if text(r["what"]) == "performed")
-    assert performance["date"] is not None and performance["date"].toPython() == date(2017, 11, 19)
+    assert python(performance["date"]) == date(2017, 11, 19)
     assert text(performance["eventName"]) == "2017 American Music Awards"
 
 
@@ -184,7 +195,7 @@ def test_jungkook_performed_at_the_world_cup_opening(kg: KnowledgeGraph) -> None
     }
     for row in at_world_cup:
         assert text(row["eventName"]) == "Opening ceremony of the 2022 FIFA World Cup"
-        assert row["date"] is not None and row["date"].toPython() == date(2022, 11, 20)
+        assert python(row["date"]) == date(2022, 11, 20)
 
 
 def test_txt_alias_resolves_to_tomorrow_x_together(kg: KnowledgeGraph) -> None:
@@ -243,7 +254,7 @@ def test_the_amas(kg: KnowledgeGraph) -> None:
     assert text(first["founderName"]) == "Dick Clark"
     assert number(first["yearCreated"]) == 1973
     assert number(first["firstYear"]) == 1974
-    assert first["firstDate"] is not None and first["firstDate"].toPython() == date(1974, 2, 19)
+    assert python(first["firstDate"]) == date(1974, 2, 19)
     assert text(first["season"]) == "fall"
     eras = [(r["method"], number(r["fromYear"]), number(r["toYear"])) for r in result.rows]
     assert eras == [(AMA.IndustryVote, 1973, 2005), (AMA.PublicVote, 2006, None)]
@@ -259,7 +270,7 @@ def test_the_broadcaster_is_abc(kg: KnowledgeGraph) -> None:
 def test_the_2022_ceremony(kg: KnowledgeGraph) -> None:
     result = kg.run("ceremony", year=2022)
     row = result.rows[0]
-    assert row["date"] is not None and row["date"].toPython() == date(2022, 11, 20)
+    assert python(row["date"]) == date(2022, 11, 20)
     assert (number(row["edition"]), text(row["venueName"]), text(row["cityName"])) == (
         50,
         "Microsoft Theater",
@@ -401,7 +412,7 @@ def test_winners_of_the_pop_duo_or_group_lineage(kg: KnowledgeGraph) -> None:
         assert (year, "BTS") in winners
     names = {text(r["awardedName"]) for r in result.rows}
     assert {"Favorite Duo or Group – Pop/Rock", "Favorite Pop Duo or Group"} <= names
-    years = [number(r["year"]) for r in result.rows]
+    years = [whole(r["year"]) for r in result.rows]
     assert years == sorted(years) and years[0] == 1974
 
 
@@ -429,15 +440,16 @@ def test_win_tallies_count_the_asserted_wins(kg: KnowledgeGraph) -> None:
     )
     expected: dict[tuple[Node, Node], dict[Node, int]] = {}
     for r in asserted.rows:
-        key = (r["line"] or r["category"], r["holder"])
-        expected.setdefault(key, {})[r["ceremony"]] = number(r["year"])
+        line, holder, ceremony = r["line"] or r["category"], r["holder"], r["ceremony"]
+        assert line is not None and holder is not None and ceremony is not None
+        expected.setdefault((line, holder), {})[ceremony] = whole(r["year"])
     tallies = kg.sparql(
         "PREFIX ama: <https://w3id.org/amakg/ontology#>\n"
         "SELECT ?lineage ?holder ?wins ?first ?last WHERE { ?t a ama:WinTally ;"
         " ama:tallyLineage ?lineage ; ama:tallyHolder ?holder ; ama:tallyWins ?wins ;"
         " ama:tallyFirstYear ?first ; ama:tallyLastYear ?last }"
     )
-    found = {
+    found: dict[tuple[Node | None, Node | None], tuple[int | None, ...]] = {
         (r["lineage"], r["holder"]): (number(r["wins"]), number(r["first"]), number(r["last"]))
         for r in tallies.rows
     }
@@ -456,7 +468,7 @@ def test_category_records_reads_the_derived_tallies_only(kg: KnowledgeGraph) -> 
 
 # A parameter naming an entity is found through the lower-case key that rules/name-key.rq derives
 # (an index lookup), through the IRI, or, without the inferred graph, through the labels.
-NAMED_QUERIES = [
+NAMED_QUERIES: list[tuple[str, str, dict[str, object]]] = [
     ("wins", "artist", {}),
     ("artist-ceremonies", "artist", {}),
     ("co-nominees", "artist", {}),
@@ -485,9 +497,10 @@ def answer(result: QueryResult) -> list[tuple[str, ...]]:
 def test_a_name_in_any_case_or_the_iri_finds_the_same_rows(
     kg: KnowledgeGraph, name: str, param: str, extra: dict[str, object], spelling: str
 ) -> None:
-    expected = answer(kg.run(name, **{param: "BTS"}, **extra))
+    given: dict[str, Any] = {param: "BTS", **extra}
+    expected = answer(kg.run(name, **given))
     assert expected, name
-    assert answer(kg.run(name, **{param: spelling}, **extra)) == expected
+    assert answer(kg.run(name, **{**given, param: spelling})) == expected
 
 
 @pytest.mark.parametrize("asserted_only", [False, True])
@@ -577,7 +590,7 @@ def test_a_name_key_never_leaks_into_an_answer(kg: KnowledgeGraph) -> None:
     for name, canned in queries.catalogue().items():
         if "SERVICE" in canned.sparql:
             continue
-        params = {p.name: "BTS" for p in canned.parameters if p.required}
+        params: dict[str, Any] = {p.name: "BTS" for p in canned.parameters if p.required}
         result = kg.run(name, **params)
         assert not {"key", "labelled", "name", "given"} & set(result.vars), name
         for row in result.rows:
@@ -590,7 +603,10 @@ def test_a_name_key_never_leaks_into_an_answer(kg: KnowledgeGraph) -> None:
 
 
 def test_every_query_has_a_title_a_description_and_an_answer(kg: KnowledgeGraph) -> None:
-    required = {"provenance": {"subject": "BTS"}, "co-nominees": {"artist": "BTS"}}
+    required: dict[str, dict[str, Any]] = {
+        "provenance": {"subject": "BTS"},
+        "co-nominees": {"artist": "BTS"},
+    }
     for name, canned in queries.catalogue().items():
         assert canned.title != name and canned.description, name
         if "SERVICE" in canned.sparql:

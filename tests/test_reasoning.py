@@ -1,29 +1,31 @@
 """Reasoning: specific inferred triples, in the inferred graph only; owlrl's noise removed; the
 asserted graphs untouched; inconsistencies raised; rules return only what they add.
 
-The graph is built once per module from the repository's data (amakg.build.build(), in memory).
+The graph is the session's build of the repository's data (tests/conftest.py, in memory).
 Expected answers are the article's facts; sets "for every X" are computed from the asserted data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+import json
+import subprocess
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import owlrl
-import pyoxigraph as ox
 import pytest
 from owlrl.Namespaces import ERRNS
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.term import Node
 
-import amakg.build
-from amakg.build import Built, build
-from amakg.dataset import load_graphs, read_manifest
+from amakg.build import Built
+from amakg.dataset import load_graphs, load_store, read_manifest
 from amakg.errors import ReasoningError
 from amakg.reasoning.fast import infer_in_store
-from amakg.reasoning.reference import apply_rules, infer, load_rules, owl_rl_closure
+from amakg.reasoning.reference import apply_rules, infer, owl_rl_closure
+from amakg.reasoning.rules import MAX_ROUNDS, Rule, load_rules, saturate
 from amakg.store import Store
 from amakg.vocab import AMA, AMAR, INFERRED, MO, ONTOLOGY, SCHEMA, WDT
 
@@ -46,42 +48,20 @@ Triple = tuple[Node, Node, Node]
 
 
 @dataclass
-class ReasoningInput:
-    """What amakg.build.build() handed to the reasoner (its store), before and after reasoning."""
+class Reasoned:
+    """The data files loaded into a store as build() loads them, then reasoned in that store."""
 
-    store: Store | None = None
-    before: set[Triple] = field(default_factory=set)
-    after: set[Triple] = field(default_factory=set)
-    returned: Graph | None = None
-
-
-def _not_inferred(store: Store) -> set[Triple]:
-    return set(store.union([g for g in store.graph_names() if g != INFERRED]))
+    before: dict[URIRef, set[Triple]]  # every graph before reasoning
+    store: Store
+    count: int  # what infer_in_store returned
 
 
 @pytest.fixture(scope="module")
-def spied() -> Iterator[tuple[Built, ReasoningInput]]:
-    """One build for the module; the reasoner's input is snapshotted around the call."""
-    seen = ReasoningInput()
-
-    def spy(store: ox.Store, *args: object, **kwargs: object) -> int:
-        wrapper = Store()
-        wrapper._store = store
-        seen.store, seen.before = wrapper, _not_inferred(wrapper)
-        count = infer_in_store(store, *args, **kwargs)  # type: ignore[arg-type]
-        seen.after = _not_inferred(wrapper)
-        seen.returned = wrapper.graph(INFERRED)
-        return count
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(amakg.build, "infer_in_store", spy)  # the reasoner of build()'s fast path
-        built = build()
-    yield built, seen
-
-
-@pytest.fixture(scope="module")
-def built(spied: tuple[Built, ReasoningInput]) -> Built:
-    return spied[0]
+def reasoned() -> Reasoned:
+    store = load_store(read_manifest())
+    before = {name: set(store.graph(name)) for name in store.graph_names()}
+    count = infer_in_store(store.oxigraph)
+    return Reasoned(before, store, count)
 
 
 @pytest.fixture(scope="module")
@@ -326,28 +306,62 @@ def assert_same_triples(found: set[Triple], expected: set[Triple]) -> None:
     assert isomorphic(found_anonymous, expected_anonymous)
 
 
-def test_reasoning_leaves_its_input_unchanged(spied: tuple[Built, ReasoningInput]) -> None:
-    built, seen = spied
-    assert seen.store is not None and seen.returned is not None
-    assert len(seen.before) > 0
-    assert seen.after == seen.before
-    assert _snapshot(built.store.graph(INFERRED)) == _snapshot(seen.returned)
+def test_reasoning_leaves_its_input_unchanged(reasoned: Reasoned) -> None:
+    """infer_in_store only adds the inferred graph; every other graph stays as it was."""
+    assert INFERRED not in reasoned.before
+    assert sorted(reasoned.store.graph_names()) == sorted([*reasoned.before, INFERRED])
+    for name, triples in reasoned.before.items():
+        assert triples, name
+        assert set(reasoned.store.graph(name)) == triples, name
+    assert reasoned.count == reasoned.store.count(INFERRED) > 0
 
 
-def test_reasoning_input_is_exactly_the_loaded_graphs(spied: tuple[Built, ReasoningInput]) -> None:
-    """What the reasoner read is the data files as loaded, nothing more (it added nothing)."""
-    _, seen = spied
-    loaded: set[Triple] = set()
-    for graph in load_graphs(read_manifest()).values():
-        loaded |= _snapshot(graph)
-    assert_same_triples(seen.before, loaded)
+def test_build_reasons_over_exactly_the_loaded_graphs(built: Built, reasoned: Reasoned) -> None:
+    """build() holds the loaded graphs untouched plus what the reasoner infers from them alone."""
+    assert set(built.store.graph_names()) == set(reasoned.store.graph_names())
+    for name, triples in reasoned.before.items():
+        assert_same_triples(set(built.store.graph(name)), triples)
+    assert_same_triples(set(built.store.graph(INFERRED)), set(reasoned.store.graph(INFERRED)))
 
 
 def test_built_store_keeps_the_asserted_graphs_as_loaded(built: Built) -> None:
     loaded = load_graphs(read_manifest())
     assert set(loaded) == {*built.asserted_graphs, ONTOLOGY}
     for name, graph in loaded.items():
-        assert isomorphic(built.store.graph(name), graph), name
+        assert_same_triples(set(built.store.graph(name)), set(graph))
+
+
+FAST_PATH_ALONE = """
+import json, sys
+from rdflib import RDF, RDFS, URIRef
+from amakg.reasoning.fast import infer_in_store
+from amakg.store import Store
+from amakg.vocab import INFERRED
+
+ex = "http://example.org/"
+store = Store()
+store.add_graph(URIRef(ex + "g"), [
+    (URIRef(ex + "A"), RDFS.subClassOf, URIRef(ex + "B")),
+    (URIRef(ex + "x"), RDF.type, URIRef(ex + "A")),
+])
+count = infer_in_store(store.oxigraph)
+print(json.dumps({
+    "count": count,
+    "typed": (URIRef(ex + "x"), RDF.type, URIRef(ex + "B")) in store.graph(INFERRED),
+    "loaded": sorted(m for m in sys.modules if m.split(".")[0] in ("owlrl", "pyshacl")),
+}))
+"""
+
+
+def test_fast_path_loads_neither_owlrl_nor_pyshacl() -> None:
+    """A fresh interpreter that reasons with the fast path never imports the reference engines."""
+    run = subprocess.run(
+        [sys.executable, "-c", FAST_PATH_ALONE], capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    answer = json.loads(run.stdout)
+    assert answer["typed"] and answer["count"] > 0  # it did reason
+    assert answer["loaded"] == []
 
 
 # ---------------------------------------------------------------- inconsistencies
@@ -441,3 +455,48 @@ def test_infer_returns_only_triples_the_input_lacks() -> None:
     new = infer(graph)
     assert (ARTIST, AMA.awardReceived, CAT2) in new
     assert [t for t in new if t in graph] == []
+
+
+# ---------------------------------------------------------------- the shared round limit
+
+EX_T, EX_NEXT = URIRef("http://example.org/T"), URIRef("http://example.org/next")
+ENDLESS = Rule(
+    "endless",
+    "a fresh blank node every round: never reaches a fixpoint",
+    "CONSTRUCT { ?s <http://example.org/next> [] } WHERE { ?s a <http://example.org/T> }",
+)
+
+
+def test_rules_that_never_stop_raise_on_the_reference_path() -> None:
+    graph = Graph()
+    graph.add((A, RDF.type, EX_T))
+    with pytest.raises(ReasoningError, match=f"rules did not reach a fixpoint in {MAX_ROUNDS} "):
+        infer(graph, rules=[ENDLESS])
+
+
+def test_rules_that_never_stop_raise_on_the_fast_path() -> None:
+    store = Store()
+    store.add_graph(URIRef("http://example.org/g"), [(A, RDF.type, EX_T)])
+    with pytest.raises(ReasoningError, match=f"rules did not reach a fixpoint in {MAX_ROUNDS} "):
+        infer_in_store(store.oxigraph, rules=[ENDLESS])
+
+
+def test_saturate_runs_the_rules_around_each_closure_until_they_add_nothing() -> None:
+    calls: list[str] = []
+    added = iter([2, 1, 0])
+
+    def rules() -> int:
+        calls.append("rules")
+        return next(added)
+
+    saturate(rules, lambda: calls.append("closure"))
+    assert calls == ["rules", "closure", "rules", "closure", "rules"]
+
+
+def test_saturate_gives_up_after_the_round_limit() -> None:
+    closures: list[None] = []
+    with pytest.raises(
+        ReasoningError, match=f"reasoning did not reach a fixpoint in {MAX_ROUNDS} "
+    ):
+        saturate(lambda: 1, lambda: closures.append(None))
+    assert len(closures) == MAX_ROUNDS

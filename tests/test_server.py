@@ -207,7 +207,7 @@ def test_get_form_post_and_direct_post_give_the_in_process_answer(
 ) -> None:
     query = example("wins-per-year")
     expected = kg_rows(kg, query)
-    assert [(r["year"][1], r["wins"][1]) for r in expected][:1] == [("2018", "1")]  # type: ignore[index]
+    assert [(r["year"][1], r["wins"][1]) for r in expected][:1] == [("2018", "1")]
     answers = [
         client.get("/sparql", params={"query": query}),
         client.post("/sparql", data={"query": query}),
@@ -224,7 +224,7 @@ def test_get_form_post_and_direct_post_give_the_in_process_answer(
 def test_select_in_each_result_format(client: httpx.Client, kg: KnowledgeGraph) -> None:
     query = example("nominations-per-category")
     expected = kg_rows(kg, query)
-    names = [r["categoryName"][1] for r in expected]  # type: ignore[index]
+    names = [r["categoryName"][1] for r in expected]
 
     def get(accept: str) -> httpx.Response:
         response = client.get("/sparql", params={"query": query}, headers={"Accept": accept})

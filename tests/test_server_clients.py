@@ -7,7 +7,9 @@ import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.error import HTTPError
+from xml.dom.minidom import Document, Element, Text
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -26,6 +28,8 @@ EXAMPLES = sorted((resources.queries_dir() / "server" / "examples").glob("*.rq")
 DESCRIBE_QUERY = resources.queries_dir() / "server" / "entity-describe.rq"
 BTS = "https://w3id.org/amakg/id/artist/bts"
 
+T = TypeVar("T")
+
 
 @pytest.fixture(scope="module")
 def endpoint(kg: KnowledgeGraph) -> Iterator[str]:
@@ -40,6 +44,19 @@ def plain(term: Node | None) -> tuple[str, str] | None:
     if term is None:
         return None
     return ("iri" if isinstance(term, URIRef) else "literal", str(term))
+
+
+def converted(client: SPARQLWrapper, kind: type[T]) -> T:
+    """The client's converted answer, checked to be what its return format promises."""
+    answer = client.queryAndConvert()
+    assert isinstance(answer, kind), type(answer)
+    return answer
+
+
+def text_of(element: Element) -> str:
+    child = element.firstChild
+    assert isinstance(child, Text), child
+    return child.data
 
 
 def expected_rows(kg: KnowledgeGraph, query: str) -> list[list[tuple[str, str] | None]]:
@@ -57,7 +74,7 @@ def test_sparqlwrapper_json_get_and_post(endpoint: str, kg: KnowledgeGraph, path
         client.setQuery(query)
         client.setMethod(method)
         client.setReturnFormat(JSON)
-        answer = client.queryAndConvert()
+        answer: dict[str, Any] = converted(client, dict)
         names = answer["head"]["vars"]
         rows = [
             [
@@ -77,11 +94,11 @@ def test_sparqlwrapper_xml_and_csv(endpoint: str, kg: KnowledgeGraph) -> None:
     client = SPARQLWrapper(endpoint)
     client.setQuery(query)
     client.setReturnFormat(XML)
-    document = client.queryAndConvert()
-    literals = [node.firstChild.data for node in document.getElementsByTagName("literal")]
+    document = converted(client, Document)
+    literals = [text_of(node) for node in document.getElementsByTagName("literal")]
     assert literals == [cell[1] for row in expected for cell in row if cell is not None]
     client.setReturnFormat(CSV)
-    table = list(csv.reader(io.StringIO(client.queryAndConvert().decode("utf-8"))))
+    table = list(csv.reader(io.StringIO(converted(client, bytes).decode("utf-8"))))
     assert table[1:] == [[cell[1] if cell else "" for cell in row] for row in expected]
 
 
@@ -92,17 +109,17 @@ def test_sparqlwrapper_construct_as_turtle_and_rdfxml(endpoint: str, kg: Knowled
     client = SPARQLWrapper(endpoint)
     client.setQuery(query)
     client.setReturnFormat(TURTLE)
-    turtle = Graph().parse(data=client.queryAndConvert().decode("utf-8"), format="turtle")
+    turtle = Graph().parse(data=converted(client, bytes).decode("utf-8"), format="turtle")
     assert to_isomorphic(turtle) == to_isomorphic(expected)
     client.setReturnFormat(XML)  # the client's default for CONSTRUCT: RDF/XML, parsed for us
-    assert to_isomorphic(client.queryAndConvert()) == to_isomorphic(expected)
+    assert to_isomorphic(converted(client, Graph)) == to_isomorphic(expected)
 
 
 def test_sparqlwrapper_ask(endpoint: str) -> None:
     client = SPARQLWrapper(endpoint)
     client.setQuery(f"ASK {{ <{BTS}> ?p ?o }}")
     client.setReturnFormat(JSON)
-    assert client.queryAndConvert()["boolean"] is True
+    assert converted(client, dict)["boolean"] is True
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)

@@ -19,7 +19,7 @@ from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import InputError
-from ..load import read_bytes
+from ..inputs import read_bytes
 from ..naming import fold, strip_disambiguation
 from ..vocab import AMA
 

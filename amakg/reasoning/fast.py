@@ -1,11 +1,14 @@
 """A fast OWL 2 RL path: the rules the ontology needs, as SPARQL CONSTRUCT files run on pyoxigraph.
 
-owlrl (reason.owl_rl_closure) stays the reference. This module gives the same inferences from
-rules/owl-rl/*.rq, run round after round to a fixpoint over an in-memory pyoxigraph store:
+owlrl (reference.owl_rl_closure) stays the reference. This module gives the same inferences
+from rules/owl-rl/*.rq, run round after round to a fixpoint over an in-memory pyoxigraph store
+(the rules, the round limit and the fixpoint loops are amakg.reasoning.rules, shared with the
+reference path; this module never imports owlrl):
 
-- fast_closure(graph): same contract as reason.owl_rl_closure (only the new triples, noise
-  removed as reason.clean() removes it), so `reason.infer(graph, closure=fast_closure)` works;
-- fast_infer(graph): same contract as reason.infer (rules/*.rq, then the OWL RL closure, then
+- fast_closure(graph): same contract as reference.owl_rl_closure (only the new triples, noise
+  removed as reference.clean() removes it), so `reference.infer(graph, closure=fast_closure)`
+  works;
+- fast_infer(graph): same contract as reference.infer (rules/*.rq, then the OWL RL closure, then
   the rules again, to a fixpoint), done inside one store instead of rdflib graphs;
 - infer_in_store(store): the same, on a pyoxigraph store that already holds the named graphs;
   the inferences go into the inferred graph of that store (nothing is converted to rdflib).
@@ -26,7 +29,7 @@ Decisions, and the one difference from owlrl:
   reflexive triple from a subClassOf cycle, scm-eqc2 applied to reflexive subClassOf), so the
   inferred graph is the same on both paths and ad-hoc queries over the union see the same
   schema. They cost nothing at scale: they read the ontology only.
-- Not derived, because reason.clean() drops them from owlrl's output anyway: triples with a
+- Not derived, because reference.clean() drops them from owlrl's output anyway: triples with a
   literal subject (owlrl's datatype typing, prp-rng on literals), reflexive owl:sameAs (eq-ref),
   triples about RDF/RDFS/OWL/XSD terms (cls-thing, prp-ap, dt-type1, owl:Nothing rdfs:subClassOf
   C), and owl:Thing typing and typing with anonymous class expressions (blank nodes): those are
@@ -54,15 +57,14 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.term import Node
 
-from .. import resources
+from .. import resources, sparqlfiles
 from ..errors import ReasoningError
 from ..store import from_ox, to_ox
 from ..vocab import INFERRED
-from .reference import Rule, load_rules
+from .rules import Rule, load_rules, saturate, to_fixpoint
 
 OWL_RL_FOLDER = "owl-rl"
 _INPUT = ox.NamedNode("urn:x-amakg:fastrl:input")
-_MAX_ROUNDS = 10  # same bound as reason.infer / reason.apply_rules
 _MAX_OWL_ROUNDS = 100  # naive evaluation: each round follows one more step of every chain
 
 
@@ -94,7 +96,7 @@ def owl_rl_rules(folder: Path | None = None) -> tuple[Rule, ...]:
 
 @cache
 def _support(name: str) -> str:
-    return (owl_rl_dir() / "support" / f"{name}.rq").read_text(encoding="utf-8")
+    return sparqlfiles.read(f"{OWL_RL_FOLDER}/support", name, root=resources.rules_dir())
 
 
 # ---------------------------------------------------------------- entry points
@@ -109,8 +111,8 @@ def fast_closure(graph: Graph) -> Graph:
     return _graph(store, target)
 
 
-def fast_infer(graph: Graph, rules: list[Rule] | None = None) -> Graph:
-    """What reason.infer(graph, rules) returns, computed in one pyoxigraph store."""
+def fast_infer(graph: Graph, rules: Sequence[Rule] | None = None) -> Graph:
+    """What reference.infer(graph, rules) returns, computed in one pyoxigraph store."""
     store = ox.Store()
     store.extend(_quads(graph, _INPUT))
     target = ox.NamedNode(str(INFERRED))
@@ -124,20 +126,20 @@ def infer_in_store(
     rules: Sequence[Rule] | None = None,
     owl_rules: Sequence[Rule] | None = None,
 ) -> int:
-    """reason.infer's algorithm on a store: the inferences go into `target`; returns their count.
+    """The reasoning of reference.infer on a store: the inferences go into `target`; returns
+    their count.
 
-    Same order as reason.infer: the rules (rules/*.rq) to a fixpoint, then the OWL 2 RL closure,
-    then the rules again, until the rules add nothing. Every query reads the union of the
-    store's graphs, `target` included.
+    The same algorithm (amakg.reasoning.rules.saturate): the rules (rules/*.rq) to a fixpoint,
+    then the OWL 2 RL closure, then the rules again, until the rules add nothing. Every query
+    reads the union of the store's graphs, `target` included.
     """
     target = target or ox.NamedNode(str(INFERRED))
     rules = load_rules() if rules is None else rules
-    apply_rules_in_store(store, target, rules)
-    for _ in range(_MAX_ROUNDS):
-        closure_in_store(store, target, owl_rules)
-        if not apply_rules_in_store(store, target, rules):
-            return _count(store, target)
-    raise ReasoningError(f"reasoning did not reach a fixpoint in {_MAX_ROUNDS} rounds")
+    saturate(
+        lambda: apply_rules_in_store(store, target, rules),
+        lambda: closure_in_store(store, target, owl_rules),
+    )
+    return _count(store, target)
 
 
 # ---------------------------------------------------------------- the two fixpoints
@@ -158,17 +160,15 @@ def closure_in_store(
     owl_rules = owl_rl_rules() if owl_rules is None else owl_rules
     schema = [rule for rule in owl_rules if rule.name.startswith("scm-")]
     instance = [rule for rule in owl_rules if not rule.name.startswith("scm-")]
-    for _ in range(_MAX_OWL_ROUNDS):
+
+    def round_() -> bool:
         before = len(store)
         while _run_once(store, target, schema):
             pass
         _run_once(store, target, instance)
-        if len(store) == before:
-            break
-    else:
-        raise ReasoningError(
-            f"the OWL 2 RL rules did not reach a fixpoint in {_MAX_OWL_ROUNDS} rounds"
-        )
+        return len(store) != before
+
+    to_fixpoint(round_, "the OWL 2 RL rules", _MAX_OWL_ROUNDS)
     _remove(store, target, store.query(_support("noise"), default_graph=[target]))
 
 
@@ -192,12 +192,15 @@ def _run_once(store: ox.Store, target: ox.NamedNode, rules: Sequence[Rule]) -> b
 
 
 def apply_rules_in_store(store: ox.Store, target: ox.NamedNode, rules: Sequence[Rule]) -> int:
-    """reason.apply_rules on a store: every rule reads the same state, then the new triples go in.
+    """reference.apply_rules on a store: every rule reads the same state, then the new triples
+    go in.
 
     Returns how many triples were added; raises ReasoningError after too many rounds.
     """
     added = 0
-    for _ in range(_MAX_ROUNDS):
+
+    def round_() -> bool:
+        nonlocal added
         results = [list(_construct(store, rule)) for rule in rules]
         new = {
             (t.subject, t.predicate, t.object)
@@ -205,11 +208,12 @@ def apply_rules_in_store(store: ox.Store, target: ox.NamedNode, rules: Sequence[
             for t in triples
             if not _held(store, t)
         }
-        if not new:
-            return added
         store.extend(ox.Quad(s, p, o, target) for s, p, o in new)
         added += len(new)
-    raise ReasoningError(f"rules did not reach a fixpoint in {_MAX_ROUNDS} rounds")
+        return bool(new)
+
+    to_fixpoint(round_)
+    return added
 
 
 def refuse_unsupported(store: ox.Store) -> None:

@@ -1,73 +1,51 @@
-"""OWL 2 RL closure (owlrl) plus SPARQL CONSTRUCT rules, to a fixpoint -> the inferred graph.
+"""The reference reasoner: owlrl's OWL 2 RL closure plus the SPARQL CONSTRUCT rules of rules/,
+on rdflib graphs, to a fixpoint -> the inferred graph.
 
 The input graphs are never touched: reasoning works on a copy and returns only the new
 triples, cleaned of owlrl's noise (reflexive owl:sameAs, literal subjects, axiomatic triples
-about the RDF/RDFS/OWL/XSD vocabularies, owl:Thing / rdfs:Resource typing).
+about the RDF/RDFS/OWL/XSD vocabularies, owl:Thing / rdfs:Resource typing). The rules and the
+fixpoint loops are amakg.reasoning.rules, shared with the fast path.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable, Sequence
 
 import owlrl
 from owlrl.Namespaces import ERRNS
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal
 from rdflib.term import Node
 
-from .. import resources
 from ..errors import ReasoningError
 from ..store import Store
 from ..vocab import INFERRED
+from .rules import Rule, load_rules, saturate, to_fixpoint
 
 Triple = tuple[Node, Node, Node]
 
 _BUILTIN = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD, ERRNS))
 _NOISE_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
-_MAX_ROUNDS = 10
 
 
-@dataclass(frozen=True)
-class Rule:
-    """A SPARQL CONSTRUCT rule read from rules/*.rq."""
-
-    name: str
-    description: str
-    sparql: str
-
-
-def load_rules(folder: Path | None = None) -> list[Rule]:
-    folder = folder or resources.rules_dir()
-    rules = []
-    for path in sorted(folder.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        description = " ".join(
-            line.lstrip("# ").strip()
-            for line in re.findall(r"^#\s*(?:description:)?(.*)$", text, re.M)[1:]
-        )
-        rules.append(Rule(path.stem, description.strip(), text))
-    return rules
-
-
-def apply_rules(graph: Graph, rules: list[Rule]) -> Graph:
+def apply_rules(graph: Graph, rules: Sequence[Rule]) -> Graph:
     """Apply the rules to a fixpoint over `graph`; return only the triples they add."""
     store = Store()
     store.add_graph(INFERRED, graph)
     added = Graph()
-    for _ in range(_MAX_ROUNDS):
+
+    def round_() -> bool:
         new: list[Triple] = []
         for rule in rules:
             result = store.query(rule.sparql, graphs=[INFERRED])
             assert result.graph is not None
             new.extend(t for t in result.graph if t not in graph and t not in added)
-        if not new:
-            return added
         for triple in new:
             added.add(triple)
         store.add_graph(INFERRED, new)
-    raise ReasoningError(f"rules did not reach a fixpoint in {_MAX_ROUNDS} rounds")
+        return bool(new)
+
+    to_fixpoint(round_)
+    return added
 
 
 def owl_rl_closure(graph: Graph) -> Graph:
@@ -104,22 +82,29 @@ def clean(triples: object) -> Graph:
 
 def infer(
     graph: Graph,
-    rules: list[Rule] | None = None,
+    rules: Sequence[Rule] | None = None,
     closure: Callable[[Graph], Graph] = owl_rl_closure,
 ) -> Graph:
     """Everything the ontology and the rules entail from `graph` that `graph` lacks.
 
-    Rules run first (they read asserted terms), then the OWL RL closure, then the rules again,
-    looping until neither adds anything.
+    The algorithm is amakg.reasoning.rules.saturate: the rules to a fixpoint, then the OWL RL
+    closure, then the rules again, until the rules add nothing.
     """
     rules = load_rules() if rules is None else rules
-    inferred = apply_rules(graph, rules)
-    for _ in range(_MAX_ROUNDS):
-        working = graph + inferred
-        new_owl = closure(working)
-        inferred += new_owl
-        new_rules = apply_rules(working + new_owl, rules)
-        if not new_rules:
-            return inferred
-        inferred += new_rules
-    raise ReasoningError(f"reasoning did not reach a fixpoint in {_MAX_ROUNDS} rounds")
+    inferred = Graph()
+
+    def working() -> Graph:
+        return graph + inferred if len(inferred) else graph  # a copy: `graph` is never touched
+
+    def add_rules() -> int:
+        nonlocal inferred
+        new = apply_rules(working(), rules)
+        inferred += new
+        return len(new)
+
+    def add_closure() -> None:
+        nonlocal inferred
+        inferred += closure(working())
+
+    saturate(add_rules, add_closure)
+    return inferred

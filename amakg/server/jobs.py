@@ -9,14 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 from rdflib.term import Node
 
+from ..api import KnowledgeGraph, QueryResult, Store, check_query, serialize, serialize_graph, to_ox
 from ..errors import AmakgError, NetworkRefused, QueryError
-from ..export import serialize_graph
-from ..guard import check_query
-from ..output import serialize
-from ..store import QueryResult, Store, to_ox
 
 GRAPH_FORMS = ("construct", "describe")
 
@@ -27,7 +24,7 @@ class QuerySpec:
 
     default_graphs None means the union of every graph; named_graphs None means every named
     graph. formats maps a result kind ("select", "ask", "graph") to an output format of
-    amakg.output.serialize (or "rdf-xml"); None asks for the QueryResult itself.
+    amakg.output.serialize; None asks for the QueryResult itself.
     """
 
     sparql: str
@@ -120,28 +117,22 @@ def check_bindings(bindings: Mapping[str, Node]) -> None:
 
 def to_bytes(result: QueryResult, fmt: str) -> bytes:
     if result.graph is not None:
-        return graph_bytes(result.graph, fmt)
+        return serialize_graph(result.graph, fmt)
     return serialize(result, fmt)
-
-
-def graph_bytes(graph: Graph, fmt: str) -> bytes:
-    """A graph as turtle, json-ld, nt (amakg.export) or rdf-xml."""
-    if fmt == "rdf-xml":
-        return graph.serialize(format="xml", encoding="utf-8")
-    return serialize_graph(graph, fmt)
 
 
 def execute(store: Store, spec: QuerySpec) -> QueryResult:
     """Run the query over the requested dataset (by default: the union of every graph); GRAPH
-    sees only the requested named graphs when named-graph-uri was given."""
+    sees only the requested named graphs when named-graph-uri was given. The library's one
+    query path (KnowledgeGraph.sparql: the guard, then the store)."""
     defaults = None if spec.default_graphs is None else [URIRef(g) for g in spec.default_graphs]
     named = None if spec.named_graphs is None else [URIRef(g) for g in spec.named_graphs]
     if named is not None and defaults is None:
         defaults = []  # SPARQL Protocol: named-graph-uri alone leaves the default graph empty
-    return store.query(
+    return KnowledgeGraph(store, store.graph_names()).sparql(
         spec.sparql,
-        bindings=spec.bindings,
-        graphs=defaults,
+        bindings=dict(spec.bindings),
+        default_graphs=defaults,
         named_graphs=named,
         max_rows=spec.max_rows,
     )

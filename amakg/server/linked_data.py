@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, URIRef
@@ -18,8 +17,8 @@ from rdflib.term import Identifier, Node
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .. import resources
-from ..store import QueryResult
+from .. import api
+from ..api import QueryResult
 from ..vocab import AMA, AMAR, PROV, SCHEMA
 from .jobs import QuerySpec
 from .negotiation import GRAPH_OFFERS, HTML_OFFER, UnknownFormat, choose, describe_offers
@@ -43,9 +42,8 @@ Row = dict[str, Identifier | None]
 DATASETS = {"wikidata.org": "Wikidata", "musicbrainz.org": "MusicBrainz", "dbpedia.org": "DBpedia"}
 
 
-@cache
 def entity_query(name: str) -> str:
-    return (resources.queries_dir() / "server" / f"entity-{name}.rq").read_text(encoding="utf-8")
+    return api.read_query("server", f"entity-{name}")
 
 
 def entity_iri(path: str) -> URIRef:

@@ -1,8 +1,8 @@
 """Content negotiation: which of the formats a resource offers suits a request.
 
-An offer is (media type, format name); format names are those of amakg.output.serialize, plus
-"rdf-xml" and "html". A ?format=NAME parameter overrides the Accept header. Malformed media
-ranges and q-values are ignored, so a request with nothing usable gets a 406, never a 500.
+An offer is (media type, format name); the formats are those of amakg.formats, plus "html".
+A ?format=NAME parameter overrides the Accept header. Malformed media ranges and q-values are
+ignored, so a request with nothing usable gets a 406, never a 500.
 """
 
 from __future__ import annotations
@@ -10,31 +10,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from .. import formats
+
 Offer = tuple[str, str]  # (media type, format name)
 
-SELECT_OFFERS: tuple[Offer, ...] = (
-    ("application/sparql-results+json", "json"),
-    ("application/sparql-results+xml", "xml"),
-    ("text/csv", "csv"),
-    ("text/tab-separated-values", "tsv"),
-    ("application/json", "json"),
-)
-ASK_OFFERS: tuple[Offer, ...] = (
-    ("application/sparql-results+json", "json"),
-    ("application/sparql-results+xml", "xml"),
-    ("text/tab-separated-values", "tsv"),
-    ("application/json", "json"),
-)
-GRAPH_OFFERS: tuple[Offer, ...] = (
-    ("text/turtle", "turtle"),
-    ("application/ld+json", "json-ld"),
-    ("application/n-triples", "nt"),
-    ("application/rdf+xml", "rdf-xml"),
-)
+SELECT_OFFERS: tuple[Offer, ...] = formats.offers("select")
+ASK_OFFERS: tuple[Offer, ...] = formats.offers("ask")
+GRAPH_OFFERS: tuple[Offer, ...] = formats.offers("graph")
 HTML_OFFER: Offer = ("text/html", "html")
 OFFERS_BY_KIND = {"select": SELECT_OFFERS, "ask": ASK_OFFERS, "graph": GRAPH_OFFERS}
-
-ALIASES = {"ttl": "turtle", "jsonld": "json-ld", "ntriples": "nt", "rdfxml": "rdf-xml"}
 
 
 class UnknownFormat(ValueError):
@@ -88,7 +72,7 @@ def choose(accept: str | None, offers: Sequence[Offer], fmt: str | None = None) 
     `fmt` (a ?format= value) wins over the header; an unknown one raises UnknownFormat.
     """
     if fmt:
-        wanted = ALIASES.get(fmt.lower(), fmt.lower())
+        wanted = formats.alias(fmt)
         names = (wanted, "rdf-xml") if wanted == "xml" else (wanted,)  # xml: results, else RDF/XML
         for name in names:
             for offer in offers:

@@ -13,10 +13,9 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from .. import queries, resources
+from .. import api, resources
+from ..api import CannedQuery, check_query
 from ..errors import NetworkRefused, ParameterError
-from ..guard import check_query
-from ..queries import CannedQuery
 from ..vocab import PREFIXES
 from .jobs import GRAPH_FORMS, QuerySpec
 from .negotiation import HTML_OFFER, OFFERS_BY_KIND, UnknownFormat, choose, describe_offers
@@ -28,7 +27,7 @@ LIST_OFFERS = (("application/json", "json"), HTML_OFFER)  # JSON for */*, HTML w
 
 def examples() -> list[CannedQuery]:
     """Ready examples of the query page (queries/server/examples/*.rq), beside the canned ones."""
-    return list(queries.catalogue(resources.queries_dir() / "server" / "examples").values())
+    return list(api.catalogue(resources.queries_dir() / "server" / "examples").values())
 
 
 def describe(query: CannedQuery, request: Request, canned: bool = True) -> dict[str, object]:
@@ -58,7 +57,7 @@ async def index(request: Request) -> Response:
         request,
         "index.html",
         {
-            "canned": list(queries.catalogue().values()),
+            "canned": list(api.catalogue().values()),
             "examples": ready,
             "default_query": ready[0].sparql if ready else "",
             "prefixes": PREFIXES,
@@ -70,7 +69,7 @@ async def index(request: Request) -> Response:
 
 async def query_list(request: Request) -> Response:
     offer = _choose(request, LIST_OFFERS)
-    canned = list(queries.catalogue().values())
+    canned = list(api.catalogue().values())
     if offer == HTML_OFFER:
         return server_state(request).templates.TemplateResponse(
             request, "queries.html", {"canned": canned}, headers={"Vary": "Accept"}
@@ -86,16 +85,16 @@ async def query_list(request: Request) -> Response:
 
 @cache
 def _kind(name: str) -> str:
-    form = check_query(queries.get(name).sparql).form
+    form = check_query(api.canned(name).sparql).form
     return "graph" if form in GRAPH_FORMS else form
 
 
 async def run_canned(request: Request) -> Response:
     name = request.path_params["name"]
-    if name not in queries.catalogue():
-        available = ", ".join(queries.catalogue())
+    if name not in api.catalogue():
+        available = ", ".join(api.catalogue())
         raise ClientError(404, f"no canned query {name!r}; available: {available}")
-    canned = queries.get(name)
+    canned = api.canned(name)
     try:
         kind = _kind(name)
     except NetworkRefused as exc:

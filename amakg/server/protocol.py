@@ -14,9 +14,10 @@ from rdflib.namespace import DCTERMS, XSD
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from .. import formats
+from ..api import DATASET, serialize_graph
 from ..vocab import SD, VOID
-from ..void import DATASET
-from .jobs import QuerySpec, graph_bytes
+from .jobs import QuerySpec
 from .negotiation import (
     ASK_OFFERS,
     GRAPH_OFFERS,
@@ -31,16 +32,7 @@ from .state import ClientError, run, server_state
 
 Params = list[tuple[str, str]]
 FORMATS = URIRef("http://www.w3.org/ns/formats/")
-RESULT_FORMATS = (
-    "SPARQL_Results_JSON",
-    "SPARQL_Results_XML",
-    "SPARQL_Results_CSV",
-    "SPARQL_Results_TSV",
-    "Turtle",
-    "JSON-LD",
-    "N-Triples",
-    "RDF_XML",
-)
+RESULT_FORMATS = formats.w3c_names(frozenset({"select", "ask", "graph"}))
 READ_ONLY = (
     "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP …) "
     "is refused. Change the data files and run `amakg build`."
@@ -211,7 +203,9 @@ def _rdf_offer(request: Request, fmt: str | None, with_html: bool = False) -> tu
 
 def rdf_response(graph: Graph, offer: tuple[str, str]) -> Response:
     return Response(
-        graph_bytes(graph, offer[1]), media_type=content_type(offer[0]), headers={"Vary": "Accept"}
+        serialize_graph(graph, offer[1]),
+        media_type=content_type(offer[0]),
+        headers={"Vary": "Accept"},
     )
 
 

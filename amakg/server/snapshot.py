@@ -19,11 +19,17 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ..api import KnowledgeGraph, default_dist, fresh_build, open_graph
+from ..api import (
+    KnowledgeGraph,
+    Limits,
+    Store,
+    default_dist,
+    fresh_build,
+    open_graph,
+    open_regular,
+)
+from ..api import describe_dataset as describe
 from ..errors import InputError
-from ..load import Limits, open_regular
-from ..store import Store
-from ..void import describe
 from .config import ServerError
 
 

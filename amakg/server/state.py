@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.templating import Jinja2Templates
 
-from ..output import short
+from ..api import short
 from ..vocab import AMAR
 from .config import ServerConfig
 from .jobs import Answer, Failure, QuerySpec

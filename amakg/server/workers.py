@@ -33,8 +33,8 @@ from pathlib import Path
 
 from anyio import to_thread
 
+from ..api import Store
 from ..sandbox import isolate_network
-from ..store import Store
 from .config import ServerError
 from .jobs import Answer, Failure, QuerySpec, run_job
 

@@ -1,57 +1,40 @@
-"""Validate data against ontology/shapes.ttl with pyshacl and return a typed report."""
+"""Validate data against ontology/shapes.ttl with pyshacl (the reference the fast path,
+amakg.validation.fast, is proven equal to) and return a typed report."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
 import pyshacl
-from rdflib import RDF, BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
+from rdflib import Graph
 from rdflib.graph import ConjunctiveGraph
 from rdflib.namespace import SH
-from rdflib.term import Node
 
-from amakg import resources
 from amakg.errors import InputError, line_column
-from amakg.vocab import curie
 
-_SEVERITIES: dict[Node | None, str] = {
-    SH.Violation: "Violation",
-    SH.Warning: "Warning",
-    SH.Info: "Info",
-}
+from .report import (
+    SEVERITIES,
+    ValidationReport,
+    ValidationResult,
+    count_shapes,
+    format_report,
+    make_report,
+    path_text,
+    shorten,
+)
+from .shapes import default_shapes
 
-
-@dataclass(frozen=True)
-class ValidationResult:
-    """One failed check: which node, which property and value, and what to do."""
-
-    severity: str  # 'Violation' | 'Warning' | 'Info'
-    focus: str
-    path: str | None
-    value: str | None
-    message: str
-    shape: str
-
-
-@dataclass(frozen=True)
-class ValidationReport:
-    conforms: bool  # True when no result is a Violation (warnings and infos allowed)
-    results: list[ValidationResult]
-    shapes_checked: int
-
-    @property
-    def violations(self) -> list[ValidationResult]:
-        return [r for r in self.results if r.severity == "Violation"]
-
-
-@cache
-def _default_shapes() -> Graph:
-    return Graph().parse(resources.shapes_file(), format="turtle")
+__all__ = [
+    "ValidationReport",
+    "ValidationResult",
+    "count_shapes",
+    "format_report",
+    "refuse_rdf_star",
+    "shorten",
+    "validate",
+]
 
 
 def validate(data: Graph, *, shapes: Graph | None = None) -> ValidationReport:
@@ -60,16 +43,11 @@ def validate(data: Graph, *, shapes: Graph | None = None) -> ValidationReport:
     A Dataset is validated as the union of its graphs, so that facts, provenance and the
     ontology's rdfs:subClassOf are seen together.
     """
-    shapes_graph = shapes if shapes is not None else _default_shapes()
+    shapes_graph = shapes if shapes is not None else default_shapes()
     _, results_graph, _ = pyshacl.validate(
         _union(data), shacl_graph=shapes_graph, inference="none", allow_warnings=True
     )
-    results = sorted(_results(results_graph), key=_sort_key)
-    return ValidationReport(
-        conforms=not any(r.severity == "Violation" for r in results),
-        results=results,
-        shapes_checked=count_shapes(shapes_graph),
-    )
+    return make_report(list(_results(results_graph)), count_shapes(shapes_graph))
 
 
 def refuse_rdf_star(quads: Iterable[ox.Quad], path: Path) -> None:
@@ -99,35 +77,6 @@ def _first_triple_term(path: Path) -> tuple[int | None, int | None]:
     return line_column(data, offset)
 
 
-def count_shapes(shapes: Graph) -> int:
-    """Node shapes and property shapes declared in a shapes graph."""
-    declared = set(shapes.subjects(RDF.type, SH.NodeShape))
-    declared |= set(shapes.subjects(RDF.type, SH.PropertyShape))
-    declared |= set(shapes.objects(None, SH.property))
-    return len(declared)
-
-
-def format_report(report: ValidationReport) -> str:
-    """Readable text: one block per result, then a summary line."""
-    blocks = []
-    for r in report.results:
-        lines = [f"{r.severity}: {r.focus}"]
-        if r.path is not None:
-            lines.append(f"  path:    {r.path}")
-        if r.value is not None:
-            lines.append(f"  value:   {r.value}")
-        lines.append(f"  message: {r.message}")
-        lines.append(f"  shape:   {r.shape}")
-        blocks.append("\n".join(lines))
-    counts = {s: sum(r.severity == s for r in report.results) for s in _SEVERITIES.values()}
-    verdict = "conforms" if report.conforms else "does not conform"
-    summary = (
-        f"{verdict}: {counts['Violation']} violation(s), {counts['Warning']} warning(s), "
-        f"{counts['Info']} info(s); {report.shapes_checked} shapes checked"
-    )
-    return "\n\n".join([*blocks, summary])
-
-
 def _union(data: Graph) -> Graph:
     if not isinstance(data, ConjunctiveGraph):  # Dataset is a ConjunctiveGraph
         return data
@@ -146,46 +95,10 @@ def _results(report: Graph) -> Iterator[ValidationResult]:
         messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
         shape = report.value(node, SH.sourceShape)
         yield ValidationResult(
-            severity=_SEVERITIES.get(severity, str(severity)),
+            severity=SEVERITIES.get(severity, str(severity)),
             focus=shorten(report.value(node, SH.focusNode)),
-            path=None if path is None else _path_text(report, path),
+            path=None if path is None else path_text(report, path),
             value=None if value is None else shorten(value),
             message=messages[0] if messages else "",
             shape=shorten(shape),
         )
-
-
-def shorten(term: Node | None) -> str:
-    """A term as people write it: prefixed name, "literal"^^xsd:type or <iri>."""
-    if isinstance(term, URIRef):
-        return curie(str(term))
-    if isinstance(term, Literal):
-        text = '"' + str(term).replace('"', '\\"') + '"'
-        if term.language:
-            return f"{text}@{term.language}"
-        return f"{text}^^{shorten(term.datatype)}" if term.datatype else text
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
-
-
-def _path_text(graph: Graph, path: Node) -> str:
-    """SHACL property path in SPARQL notation (p, ^p, (a|b), a/b)."""
-    if not isinstance(path, BNode):
-        return shorten(path)
-    inverse = graph.value(path, SH.inversePath)
-    if inverse is not None:
-        return "^" + _path_text(graph, inverse)
-    alternatives = graph.value(path, SH.alternativePath)
-    if alternatives is not None:
-        return "(" + "|".join(_path_text(graph, p) for p in Collection(graph, alternatives)) + ")"
-    if graph.value(path, RDF.first) is not None:
-        return "/".join(_path_text(graph, p) for p in Collection(graph, path))
-    return shorten(path)
-
-
-def _sort_key(result: ValidationResult) -> tuple[int, str, str, str, str, str]:
-    # path and message only break ties (two results of one shape on one focus node and value,
-    # e.g. SPARQL rows with different {?var} values), so that the order is always the same
-    rank = {"Violation": 0, "Warning": 1, "Info": 2}.get(result.severity, 3)
-    return rank, result.focus, result.shape, result.value or "", result.path or "", result.message

@@ -13,7 +13,7 @@ from pathlib import Path
 from rdflib import URIRef
 
 from ...errors import InputError
-from ...load import current_limits, decode_utf8, megabytes, open_regular
+from ...inputs import current_limits, decode_utf8, megabytes, open_regular
 from ...naming import strip_disambiguation, wiki_title
 from ...vocab import AMAR
 
