@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # pyproject.toml, `make lock` re-resolves them into this file
 LOCK := requirements.lock
 
-.PHONY: install lock run test fuzz lint bench clean
+.PHONY: install lock run test fuzz golden lint bench clean
 
 $(BIN)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ fuzz: install
 BENCH_ARGS ?= --real
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# rewrite the canned queries' golden answers (tests/golden/) from the current data; review the diff
+golden: install
+	$(BIN)/python tests/regenerate_golden.py
 
 lint: install
 	$(BIN)/ruff check amakg tests bench

@@ -48,6 +48,8 @@ from .output import serialize, short
 from .progress import Progress
 from .queries import CannedQuery
 from .store import QueryResult, Store, to_ox
+from .templates import fill_template
+from .validation.report import ValidationReport, ValidationResult
 from .vocab import INFERRED
 from .void import DATASET
 from .void import describe as describe_dataset
@@ -56,7 +58,6 @@ if TYPE_CHECKING:
     from .claims import ClaimVerdict
     from .importers.history.report import ImportReport
     from .linking.linker import LinkResult
-    from .validation.reference import ValidationReport
 
 DEFAULT_MAX_ROWS = 100_000
 GRAPH_SELECTIONS = ("asserted", "inferred", "all")
@@ -234,9 +235,15 @@ class BuildSummary:
         return self.counts.get("inferred", 0)
 
     @property
+    def documented(self) -> int:
+        """Known defects that data/curation/ documents (the quality checks' Info results)."""
+        results = self.report.results if self.report is not None else []
+        return sum(1 for r in results if r.severity == "Info")
+
+    @property
     def warnings(self) -> int:
         results = self.report.results if self.report is not None else []
-        return sum(1 for r in results if r.severity != "Violation")
+        return sum(1 for r in results if r.severity == "Warning")
 
 
 def build_dist(
@@ -257,10 +264,12 @@ def build_dist(
 
 
 def validate(files: Sequence[Path] = (), *, reference: bool = False) -> ValidationReport:
-    """Validate files (default: the project's data, as the build loads it) against the shapes:
-    the fast path, or pyshacl with reference=True (which refuses RDF-star input)."""
+    """Validate files (default: the project's data, as the build loads it) against the shapes
+    and the quality checks (queries/qc/): the fast path, or pyshacl with reference=True (which
+    refuses RDF-star input)."""
     from .dataset import load_store
     from .validation.fast import validate_store
+    from .validation.qc import with_checks
     from .vocab import ASSERTED, ONTOLOGY
 
     if files:
@@ -270,14 +279,14 @@ def validate(files: Sequence[Path] = (), *, reference: bool = False) -> Validati
     else:
         store = load_store(read_manifest())
     if not reference:
-        return validate_store(store.oxigraph)
+        return with_checks(validate_store(store.oxigraph), store)
     from .load import read_quads
     from .validation.reference import refuse_rdf_star
     from .validation.reference import validate as reference_validate
 
     for path in files:
         refuse_rdf_star(read_quads(path), path)
-    return reference_validate(store.union(store.graph_names()))
+    return with_checks(reference_validate(store.union(store.graph_names())), store)
 
 
 def report_text(report: ValidationReport) -> str:
@@ -385,6 +394,8 @@ __all__ = [
     "Progress",
     "QueryResult",
     "Store",
+    "ValidationReport",
+    "ValidationResult",
     "build_dist",
     "canned",
     "catalogue",
@@ -392,6 +403,7 @@ __all__ = [
     "check_query",
     "default_dist",
     "describe_dataset",
+    "fill_template",
     "import_history",
     "link",
     "megabytes",

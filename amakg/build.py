@@ -21,6 +21,7 @@ from .progress import Progress
 from .reasoning.fast import infer_in_store
 from .store import Store
 from .validation.fast import validate_store
+from .validation.qc import with_checks
 from .vocab import INFERRED, ONTOLOGY
 from .void import describe
 
@@ -73,7 +74,7 @@ def _fast(
     report = None
     if check:
         with progress.stage("validate"):
-            report = validate_store(store.oxigraph)
+            report = with_checks(validate_store(store.oxigraph), store)
         _raise_on_violations(report)
     with progress.stage("reason"):
         infer_in_store(store.oxigraph, ox.NamedNode(str(INFERRED)))
@@ -92,18 +93,18 @@ def _reference(
     data = Graph()
     for g in graphs.values():
         data += g
-    report = None
-    if check:
-        with progress.stage("validate"):
-            report = validate(data)
-        _raise_on_violations(report)
-    with progress.stage("reason"):
-        inferred = infer(data)
     with progress.stage("store"):
         store = Store()
         for name, g in graphs.items():
             store.add_graph(name, g)
-        store.add_graph(INFERRED, inferred)
+    report = None
+    if check:
+        with progress.stage("validate"):
+            report = with_checks(validate(data), store)
+        _raise_on_violations(report)
+    with progress.stage("reason"):
+        inferred = infer(data)
+    store.add_graph(INFERRED, inferred)
     return store, report
 
 

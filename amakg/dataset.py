@@ -77,11 +77,15 @@ def load_store(sources: Sources) -> Store:
 
 
 def fingerprint(sources: Sources) -> str:
-    """A hash of everything a build reads: data files, ontology, shapes, rules, code version."""
+    """A hash of everything a build reads: data files, ontology, shapes, rules, the quality
+    checks, the VoID queries and templates, code version."""
     digest = hashlib.sha256(__version__.encode())
     inputs = [*sources.all_files(), sources.manifest]
     inputs += sorted(resources.ontology_dir().glob("*"))
     inputs += sorted(resources.rules_dir().rglob("*.rq"))
+    queries = resources.queries_dir()
+    for folder in ("qc", "void", "templates"):
+        inputs += sorted(p for p in (queries / folder).glob("*") if p.suffix in (".rq", ".ttl"))
     for path in inputs:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

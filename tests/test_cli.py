@@ -184,9 +184,15 @@ def test_construct_json_ld_has_no_remote_context(
     amakg: Runner, dist: Path, construct_file: Path
 ) -> None:
     run = amakg("sparql", f"@{construct_file}", "--format", "json-ld", "--dist", str(dist))
+    assert run.code == 0, run.err
     document = json.loads(run.out)
-    contexts = [document.get("@context")] if isinstance(document, dict) else []
-    assert all(isinstance(c, dict) for c in contexts if c is not None)
+    assert isinstance(document, dict), "a compacted document with its context, not a bare list"
+    context = document["@context"]
+    assert isinstance(context, dict) and "@import" not in context  # inline: nothing to fetch
+    assert not any(isinstance(v, dict) and "@context" in v for v in context.values())
+    as_nt = amakg("sparql", f"@{construct_file}", "--format", "nt", "--dist", str(dist))
+    graph = Graph().parse(data=run.out, format="json-ld")
+    assert len(graph) > 0 and isomorphic(graph, Graph().parse(data=as_nt.out, format="nt"))
 
 
 def test_asserted_only_hides_inferred_triples(

@@ -60,7 +60,10 @@ def build(reference: bool, dist: Path | None) -> None:
     click.echo(f"  triples inferred  {done.inferred:>8}")
     if done.report is not None:
         checked = done.report.shapes_checked
-        click.echo(f"  shapes checked    {checked:>8}  (0 violations, {done.warnings} warnings)")
+        click.echo(
+            f"  shapes checked    {checked:>8}  (0 violations, {done.warnings} warnings; "
+            f"quality checks: {done.documented} documented defects)"
+        )
     stages = ", ".join(f"{k} {v:.2f} s" for k, v in done.timings.items())
     click.echo(f"  time per stage    {stages}")
     click.echo(f"  total             {done.seconds:.2f} s")

@@ -7,16 +7,17 @@ Updates get 403: the graph is read-only. Without a query, /sparql describes itse
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import parse_qsl
 
-from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, XSD
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from .. import formats
-from ..api import DATASET, serialize_graph
-from ..vocab import SD, VOID
+from ..api import DATASET, fill_template, serialize_graph
 from .jobs import QuerySpec
 from .negotiation import (
     ASK_OFFERS,
@@ -176,12 +177,15 @@ def service_description(request: Request, params: Params) -> Response:
     if offer == HTML_OFFER:
         return RedirectResponse("/", status_code=303)
     state = server_state(request)
-    graph = describe_service(
-        str(request.url_for("sparql")),
-        state.snapshot.graph_counts,
-        state.config.timeout,
-        state.config.max_rows,
-    )
+    try:
+        graph = describe_service(
+            str(request.url_for("sparql")),
+            state.snapshot.graph_counts,
+            state.config.timeout,
+            state.config.max_rows,
+        )
+    except ValueError:  # the endpoint URL is no IRI (the Host check lets none through)
+        raise ClientError(400, "the request URL is not an IRI to describe") from None
     return rdf_response(graph, offer)
 
 
@@ -210,52 +214,27 @@ def rdf_response(graph: Graph, offer: tuple[str, str]) -> Response:
 
 
 def describe_service(endpoint: str, counts: dict[str, int], timeout: float, max_rows: int) -> Graph:
-    """sd:Service for this endpoint: language, result formats, the dataset and its graphs."""
-    g = Graph()
-    g.bind("sd", SD)
-    g.bind("void", VOID)
-    g.bind("dcterms", DCTERMS)
-    service = BNode("service")
-    g.add((service, RDF.type, SD.Service))
-    g.add((service, SD.endpoint, URIRef(endpoint)))
-    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    g.add((service, SD.feature, SD.UnionDefaultGraph))
-    for name in RESULT_FORMATS:
-        g.add((service, SD.resultFormat, URIRef(f"{FORMATS}{name}")))
-    g.add(
-        (
-            service,
-            RDFS.comment,
-            Literal(
-                f"Read-only. Queries stop after {timeout:g} s (HTTP 503) and results are cut "
-                f"at {max_rows} rows or triples (header Amakg-Truncated). SERVICE, FROM and "
-                "FROM NAMED are refused; default-graph-uri and named-graph-uri take this "
-                "dataset's graphs only.",
-                lang="en",
-            ),
-        )
-    )
-    g.add((service, SD.defaultDataset, DATASET))
-    g.add((DATASET, RDF.type, SD.Dataset))
-    default_graph = BNode("default-graph")
-    g.add((DATASET, SD.defaultGraph, default_graph))
-    g.add((default_graph, RDF.type, SD.Graph))
-    g.add(
-        (
-            default_graph,
-            DCTERMS.description,
-            Literal(
-                "the union of every named graph (asserted, provenance, links, ontology, inferred)",
-                lang="en",
-            ),
-        )
-    )
+    """sd:Service for this endpoint: language, result formats, the dataset and its graphs.
+
+    The Turtle templates queries/templates/service.ttl and service-graph.ttl (once per named
+    graph) filled with RDF terms: `endpoint` is bound as one IRI (ValueError if it is not an
+    absolute IRI), never pasted into text.
+    """
+    fields = {"timeout": f"{timeout:g}", "max_rows": str(max_rows)}
+    results = [URIRef(f"{FORMATS}{name}") for name in RESULT_FORMATS]
+    values: dict[str, Node | Sequence[Node]] = {
+        "endpoint": URIRef(endpoint),
+        "dataset": DATASET,
+        "resultFormat": results,
+    }
+    g = fill_template("service", values, fields)
     for iri, triples in sorted(counts.items()):
-        named, inner = BNode(), BNode()
-        g.add((DATASET, SD.namedGraph, named))
-        g.add((named, RDF.type, SD.NamedGraph))
-        g.add((named, SD.name, URIRef(iri)))
-        g.add((named, SD.graph, inner))
-        g.add((inner, RDF.type, SD.Graph))
-        g.add((inner, VOID.triples, Literal(triples, datatype=XSD.integer)))
+        g += fill_template(
+            "service-graph",
+            {
+                "dataset": DATASET,
+                "graph": URIRef(iri),
+                "triples": Literal(triples, datatype=XSD.integer),
+            },
+        )
     return g

@@ -5,13 +5,12 @@ checked in Python (amakg.validation.components); the results make the report."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from functools import cache
 
 import pyoxigraph as ox
 from rdflib import RDF, URIRef
 from rdflib.graph import Graph
 
-from .. import resources
+from .. import resources, sparqlfiles
 from ..store import to_ox
 from .compile import compile_shapes
 from .components import (
@@ -145,9 +144,8 @@ def _empty_default_graph(store: ox.Store) -> bool:
     return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None
 
 
-@cache
 def _support(name: str) -> str:
-    return (resources.rules_dir() / SHACL_FOLDER / f"{name}.rq").read_text(encoding="utf-8")
+    return sparqlfiles.read(SHACL_FOLDER, name, root=resources.rules_dir())
 
 
 def focus_pattern(run: Validation, root: Shape) -> str:
