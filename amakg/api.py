@@ -31,7 +31,7 @@ from rdflib import URIRef
 from . import distdir, formats, queries, resources, sparqlfiles
 from .build import Built, build
 from .dataset import fingerprint, read_manifest
-from .errors import AmakgError, InputError, OutputError, ParameterError
+from .errors import AmakgError, InputError, ParameterError
 from .export import serialize_graph
 from .federation import DEFAULT_TIMEOUT, run_federated
 from .guard import check_query
@@ -255,10 +255,7 @@ def build_dist(
     dist = dist or default_dist()
     start = time.perf_counter()
     built = build(progress=progress, reference=reference)
-    try:
-        files = write_dist(built, dist, progress)
-    except OSError as exc:  # a read-only folder, /proc, a full disk
-        raise OutputError(f"cannot write {exc.filename or dist}: {exc.strerror or exc}") from exc
+    files = write_dist(built, dist, progress)  # an unwritable dist/ raises DistError
     seconds = time.perf_counter() - start
     return BuildSummary(dist, files, built.counts(), built.report, built.timings, seconds)
 

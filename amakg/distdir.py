@@ -40,7 +40,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import AmakgError
+from .errors import OutputError
 
 DIST_FILES = ("amakg.trig", "amakg.ttl", "amakg.jsonld", "void.ttl", "build-info.json")
 BUILDS = "builds"
@@ -52,7 +52,7 @@ LEGACY_STAGING = ".staging-"  # the staging folders of the old flat layout
 SWITCH_DELAY_ENV = "AMAKG_TEST_SWITCH_DELAY"  # test hook: seconds to sleep inside the switch
 
 
-class DistError(AmakgError):
+class DistError(OutputError):
     """dist/ could not be written or switched; the previous build is still the current one."""
 
 

@@ -391,8 +391,8 @@ def _isolation(mode: str, *args: str) -> dict[str, object]:
 def test_offline_main_takes_the_network_away_before_the_command() -> None:
     outcome = _isolation("on", "queries")
     assert outcome["code"] == 0
-    if not outcome["isolated"]:
-        pytest.skip("this platform allows no network namespace; the guard alone protects")
+    # the machines this project runs on (Linux, root) allow network namespaces: no skip
+    assert outcome["isolated"] is True, "no network namespace could be entered"
     assert outcome["connected"] is False
 
 

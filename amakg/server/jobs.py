@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 from rdflib.term import Node
 
-from ..api import KnowledgeGraph, QueryResult, Store, check_query, serialize, serialize_graph, to_ox
+from ..api import KnowledgeGraph, QueryResult, check_query, serialize, serialize_graph, to_ox
 from ..errors import AmakgError, NetworkRefused, QueryError
 
 GRAPH_FORMS = ("construct", "describe")
@@ -66,10 +66,10 @@ class NotAcceptable(AmakgError):
         self.kind = kind
 
 
-def run_job(store: Store, specs: Sequence[QuerySpec]) -> list[Answer] | Failure:
+def run_job(graph: KnowledgeGraph, specs: Sequence[QuerySpec]) -> list[Answer] | Failure:
     """Answer every spec in order; the first failure answers for the whole job."""
     try:
-        return [answer(store, spec) for spec in specs]
+        return [answer(graph, spec) for spec in specs]
     except NotAcceptable as exc:
         return Failure(406, str(exc), exc.kind)
     except NetworkRefused as exc:
@@ -90,7 +90,7 @@ def run_job(store: Store, specs: Sequence[QuerySpec]) -> list[Answer] | Failure:
         return Failure(500, f"internal error: {type(exc).__name__}: {exc}")
 
 
-def answer(store: Store, spec: QuerySpec) -> Answer:
+def answer(graph: KnowledgeGraph, spec: QuerySpec) -> Answer:
     form = check_query(spec.sparql).form  # cached per query text by the guard
     kind = "graph" if form in GRAPH_FORMS else form
     fmt = None
@@ -99,7 +99,7 @@ def answer(store: Store, spec: QuerySpec) -> Answer:
         if fmt is None:
             raise NotAcceptable(kind, form)
     check_bindings(spec.bindings)
-    result = execute(store, spec)
+    result = execute(graph, spec)
     size = len(result.graph) if result.graph is not None else len(result.rows)
     if fmt is None:
         return Answer(result.kind, result.truncated, size, result=result)
@@ -121,7 +121,7 @@ def to_bytes(result: QueryResult, fmt: str) -> bytes:
     return serialize(result, fmt)
 
 
-def execute(store: Store, spec: QuerySpec) -> QueryResult:
+def execute(graph: KnowledgeGraph, spec: QuerySpec) -> QueryResult:
     """Run the query over the requested dataset (by default: the union of every graph); GRAPH
     sees only the requested named graphs when named-graph-uri was given. The library's one
     query path (KnowledgeGraph.sparql: the guard, then the store)."""
@@ -129,7 +129,7 @@ def execute(store: Store, spec: QuerySpec) -> QueryResult:
     named = None if spec.named_graphs is None else [URIRef(g) for g in spec.named_graphs]
     if named is not None and defaults is None:
         defaults = []  # SPARQL Protocol: named-graph-uri alone leaves the default graph empty
-    return KnowledgeGraph(store, store.graph_names()).sparql(
+    return graph.sparql(
         spec.sparql,
         bindings=dict(spec.bindings),
         default_graphs=defaults,

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from anyio import to_thread
 
-from ..api import Store
+from ..api import KnowledgeGraph, Store
 from ..sandbox import isolate_network
 from .config import ServerError
 from .jobs import Answer, Failure, QuerySpec, run_job
@@ -57,13 +57,14 @@ def worker_main(conn: Connection, trig: str, memory_mb: int, nice: int, parent: 
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     store = Store()
     store.load_file(Path(trig))
+    graph = KnowledgeGraph(store, store.graph_names())  # the worker's graph never changes
     conn.send({"isolated": isolated})
     while True:
         try:
             specs = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(run_job(store, specs))
+        conn.send(run_job(graph, specs))
 
 
 def _die_with(parent: int) -> None:
